@@ -1,0 +1,98 @@
+//! Passwords: changing one with the current password, and the mailed reset flow.
+
+use super::{Accounts, Internal};
+use crate::domain::{EmailAddress, Password, User};
+use crate::mail::MailKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetPasswordError {
+    #[error("the current password is wrong")]
+    WrongCurrent,
+    #[error("the new password fails validation")]
+    WeakPassword(Vec<String>),
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResetConfirmError {
+    #[error("the uid names no user")]
+    InvalidUid,
+    #[error("the token is not valid for this user")]
+    InvalidToken,
+    #[error("the new password fails validation")]
+    WeakPassword(Vec<String>),
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
+impl Accounts {
+    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
+    pub async fn set_password(
+        &self,
+        user: &User,
+        current: &Password,
+        new: &Password,
+    ) -> Result<(), SetPasswordError> {
+        if self.require_password(user, current).await.is_err() {
+            return Err(SetPasswordError::WrongCurrent);
+        }
+        let problems = self.password_problems(new.expose(), user);
+        if !problems.is_empty() {
+            return Err(SetPasswordError::WeakPassword(problems));
+        }
+        self.store_password(user, new, false).await?;
+        Ok(())
+    }
+
+    /// Queue a reset mail when `email` names an active account; silent otherwise.
+    #[tracing::instrument(skip_all)]
+    pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
+        let mut tx = self.begin().await?;
+        let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
+            return Ok(());
+        };
+        let template = self.links.password_reset.clone();
+        self.queue_link_mail(tx.as_mut(), MailKind::PasswordReset, &user, &template).await?;
+        self.commit_with_mail(tx).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn confirm_password_reset(
+        &self,
+        uid: &str,
+        token: &str,
+        new: &Password,
+    ) -> Result<(), ResetConfirmError> {
+        let mut tx = self.begin().await?;
+        let user = self.user_by_uid(tx.as_mut(), uid).await?.ok_or(ResetConfirmError::InvalidUid)?;
+        drop(tx);
+        if !self.reset_tokens.check(&user, token, self.now()) {
+            return Err(ResetConfirmError::InvalidToken);
+        }
+        let problems = self.password_problems(new.expose(), &user);
+        if !problems.is_empty() {
+            return Err(ResetConfirmError::WeakPassword(problems));
+        }
+        self.store_password(&user, new, true).await?;
+        Ok(())
+    }
+
+    /// Hash and store `new`; the stored hash changing kills every mailed token. With
+    /// `record_login`, `last_login` is set as Djoser's reset confirmation does.
+    async fn store_password(&self, user: &User, new: &Password, record_login: bool) -> Result<(), Internal> {
+        let hash = self.hasher.hash(new.expose()).await?;
+        let mut tx = self.begin().await?;
+        let Some(mut current) = tx.user_by_id(user.id).await? else {
+            return Ok(());
+        };
+        current.password_hash = hash;
+        if record_login {
+            current.last_login = Some(self.now());
+        }
+        tx.update_user(&current).await?;
+        tx.commit().await?;
+        tracing::info!(user_id = user.id.0, "password changed");
+        Ok(())
+    }
+}

@@ -1,0 +1,201 @@
+//! `Accounts`: the use cases both dialects call, over the `Store` port. One state change is
+//! one transaction, and the mail it causes is queued inside that transaction.
+
+mod activation;
+mod credentials;
+mod email_change;
+mod profile;
+mod register;
+mod session;
+
+pub use activation::{ActivateError, ActivationStatus, ResendError};
+pub use credentials::{ResetConfirmError, SetPasswordError};
+pub use email_change::{EmailResetConfirmError, SetEmailError};
+pub use profile::{DeleteError, ProfileUpdate, UpdateError};
+pub use register::{AccountKind, RegisterError, Registration};
+pub use session::{AuthError, LoginError, RefreshError, Refreshed, VerifyError};
+
+use crate::domain::{EmailAddress, User, UserId};
+use crate::mail::{MailContext, MailKind, NewMail};
+use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
+use crate::ports::{Store, StoreError, Tx};
+use crate::tokens::{JwtKeys, ResetTokens, encode_uid};
+use crate::{Clock, Timestamp};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// A failure that is nobody's fault but ours: storage or hashing broke.
+#[derive(Debug, thiserror::Error)]
+pub enum Internal {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+/// Where mailed links point, and the site name mails carry.
+#[derive(Debug, Clone)]
+pub struct Links {
+    pub site_name: String,
+    pub frontend_url: String,
+    /// e.g. `activate/{uid}/{token}`
+    pub activation: String,
+    /// e.g. `password/reset/confirm/{uid}/{token}`
+    pub password_reset: String,
+    /// e.g. `email/reset/confirm/{uid}/{token}`
+    pub email_reset: String,
+}
+
+impl Links {
+    fn build(&self, template: &str, uid: &str, token: &str) -> String {
+        let path = template.replace("{uid}", uid).replace("{token}", token);
+        format!(
+            "{}/{}",
+            self.frontend_url.trim_end_matches('/'),
+            path.trim_start_matches('/')
+        )
+    }
+}
+
+/// Switches for optional behaviour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Mail a confirmation after activation (Djoser's SEND_CONFIRMATION_EMAIL).
+    pub send_confirmation_email: bool,
+}
+
+/// Everything the use cases need, built once at start.
+pub struct Accounts {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    hasher: PasswordHasher,
+    policy: PasswordPolicy,
+    reset_tokens: ResetTokens,
+    jwt: JwtKeys,
+    links: Links,
+    options: Options,
+    mail_queued: Arc<Notify>,
+}
+
+/// The parts `Accounts` is made of.
+pub struct Parts {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: PasswordHasher,
+    pub policy: PasswordPolicy,
+    pub reset_tokens: ResetTokens,
+    pub jwt: JwtKeys,
+    pub links: Links,
+    pub options: Options,
+    /// Woken after a commit that queued mail, so the outbox worker need not poll hard.
+    pub mail_queued: Arc<Notify>,
+}
+
+impl Accounts {
+    pub fn new(p: Parts) -> Self {
+        Self {
+            store: p.store,
+            clock: p.clock,
+            hasher: p.hasher,
+            policy: p.policy,
+            reset_tokens: p.reset_tokens,
+            jwt: p.jwt,
+            links: p.links,
+            options: p.options,
+            mail_queued: p.mail_queued,
+        }
+    }
+
+    pub fn jwt(&self) -> &JwtKeys {
+        &self.jwt
+    }
+
+    pub async fn ping(&self) -> Result<(), Internal> {
+        Ok(self.store.ping().await?)
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>, Internal> {
+        Ok(self.store.begin().await?)
+    }
+
+    /// Commit, then wake the outbox worker when mail was queued.
+    async fn commit_with_mail(&self, tx: Box<dyn Tx>) -> Result<(), Internal> {
+        tx.commit().await?;
+        self.mail_queued.notify_one();
+        Ok(())
+    }
+
+    /// Queue a mail carrying a uid/token link for `user`.
+    async fn queue_link_mail(
+        &self,
+        tx: &mut dyn Tx,
+        kind: MailKind,
+        user: &User,
+        template: &str,
+    ) -> Result<(), Internal> {
+        let now = self.now();
+        let uid = encode_uid(user.id);
+        let token = self.reset_tokens.make(user, now);
+        let url = self.links.build(template, &uid, &token);
+        let mut context = self.context_for(user);
+        context.url = Some(url);
+        context.uid = Some(uid);
+        let mail = NewMail { kind, user_id: Some(user.id), to: user.email.clone(), context };
+        tx.enqueue_mail(&mail, now).await?;
+        Ok(())
+    }
+
+    async fn queue_plain_mail(
+        &self,
+        tx: &mut dyn Tx,
+        kind: MailKind,
+        user: &User,
+        to: &EmailAddress,
+    ) -> Result<(), Internal> {
+        let mail = NewMail {
+            kind,
+            user_id: Some(user.id),
+            to: to.clone(),
+            context: self.context_for(user),
+        };
+        tx.enqueue_mail(&mail, self.now()).await?;
+        Ok(())
+    }
+
+    fn context_for(&self, user: &User) -> MailContext {
+        MailContext {
+            site_name: self.links.site_name.clone(),
+            username: user.username.as_str().to_owned(),
+            email: user.email.as_str().to_owned(),
+            url: None,
+            uid: None,
+        }
+    }
+
+    /// Django's validators against this user's attributes.
+    fn password_problems(&self, password: &str, user: &User) -> Vec<String> {
+        let attrs = UserAttributes {
+            username: user.username.as_str(),
+            first_name: &user.profile.first_name,
+            last_name: &user.profile.last_name,
+            email: user.email.as_str(),
+        };
+        self.policy.check(password, &attrs)
+    }
+
+    /// The user a uid names, inside `tx`; `None` for a malformed uid or unknown user.
+    async fn user_by_uid(&self, tx: &mut dyn Tx, uid: &str) -> Result<Option<User>, Internal> {
+        match crate::tokens::decode_uid(uid) {
+            Some(id) => Ok(tx.user_by_id(id).await?),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<Option<User>, Internal> {
+        Ok(self.store.user_by_id(id).await?)
+    }
+}

@@ -1,0 +1,138 @@
+//! Sessions: log in for a token pair, refresh, verify, and authenticate a bearer token.
+
+use super::{Accounts, Internal};
+use crate::domain::{EmailAddress, Password, User};
+use crate::passwords::Verification;
+use crate::tokens::{Claims, JwtError, TokenPair, TokenType};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Unknown account, wrong password or inactive account: one answer for all three.
+    #[error("no active account found with the given credentials")]
+    InvalidCredentials,
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error(transparent)]
+    Token(JwtError),
+    #[error("the token is blacklisted")]
+    Blacklisted,
+    #[error("no active account for this token")]
+    NoActiveAccount,
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Token(JwtError),
+    #[error("the token is blacklisted")]
+    Blacklisted,
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Token(JwtError),
+    #[error("the token's user does not exist")]
+    UserNotFound,
+    #[error("the token's user is inactive")]
+    UserInactive,
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
+/// A refresh answer: a new access token, and a new refresh token when rotation is on.
+#[derive(Debug, Clone)]
+pub struct Refreshed {
+    pub access: String,
+    pub refresh: Option<String>,
+}
+
+impl Accounts {
+    /// Check credentials and issue a pair. Costs one password check whatever the outcome.
+    #[tracing::instrument(skip_all)]
+    pub async fn login(&self, email: &str, password: &Password) -> Result<TokenPair, LoginError> {
+        let user = match EmailAddress::parse(email) {
+            Ok(email) => self.store.user_by_email(&email).await.map_err(Internal::from)?,
+            Err(_) => None,
+        };
+        let verdict = self
+            .hasher
+            .verify(password.expose(), user.as_ref().map(|u| &u.password_hash))
+            .await;
+        let (Some(mut user), Verification::Valid { needs_rehash }) = (user, verdict) else {
+            return Err(LoginError::InvalidCredentials);
+        };
+        if !user.is_active {
+            return Err(LoginError::InvalidCredentials);
+        }
+        let pair = self.jwt.pair(user.id, self.now());
+        let mut tx = self.begin().await?;
+        if needs_rehash {
+            user.password_hash = self.hasher.hash(password.expose()).await.map_err(Internal::from)?;
+            tx.update_user(&user).await.map_err(Internal::from)?;
+            tracing::info!(user_id = user.id.0, "password hash upgraded");
+        }
+        tx.add_outstanding(&pair.refresh_claims).await.map_err(Internal::from)?;
+        tx.commit().await.map_err(Internal::from)?;
+        Ok(pair)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh(&self, token: &str) -> Result<Refreshed, RefreshError> {
+        let claims = self
+            .jwt
+            .decode(token, Some(TokenType::Refresh))
+            .map_err(RefreshError::Token)?;
+        if self.store.is_blacklisted(&claims.jti).await.map_err(Internal::from)? {
+            return Err(RefreshError::Blacklisted);
+        }
+        let user = self.store.user_by_id(claims.user_id()).await.map_err(Internal::from)?;
+        let user = user.filter(|u| u.is_active).ok_or(RefreshError::NoActiveAccount)?;
+        let now = self.now();
+        let (access, _) = self.jwt.mint(TokenType::Access, user.id, now);
+        if !self.jwt.config.rotate_refresh_tokens {
+            return Ok(Refreshed { access, refresh: None });
+        }
+        let (refresh, new_claims) = self.jwt.mint(TokenType::Refresh, user.id, now);
+        let mut tx = self.begin().await?;
+        if self.jwt.config.blacklist_after_rotation && !tx.blacklist(&claims, now).await.map_err(Internal::from)? {
+            return Err(RefreshError::Blacklisted);
+        }
+        tx.add_outstanding(&new_claims).await.map_err(Internal::from)?;
+        tx.commit().await.map_err(Internal::from)?;
+        Ok(Refreshed { access, refresh: Some(refresh) })
+    }
+
+    /// SimpleJWT's verify: any token type, signature and expiry, and the blacklist.
+    pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+        let claims = self.jwt.decode(token, None).map_err(VerifyError::Token)?;
+        if self.jwt.config.blacklist_after_rotation
+            && self.store.is_blacklisted(&claims.jti).await.map_err(Internal::from)?
+        {
+            return Err(VerifyError::Blacklisted);
+        }
+        Ok(claims)
+    }
+
+    /// The active user an access token belongs to.
+    pub async fn authenticate(&self, token: &str) -> Result<User, AuthError> {
+        let claims = self
+            .jwt
+            .decode(token, Some(TokenType::Access))
+            .map_err(AuthError::Token)?;
+        let user = self.store.user_by_id(claims.user_id()).await.map_err(Internal::from)?;
+        let user = user.ok_or(AuthError::UserNotFound)?;
+        if !user.is_active {
+            return Err(AuthError::UserInactive);
+        }
+        Ok(user)
+    }
+}

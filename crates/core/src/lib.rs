@@ -1,0 +1,15 @@
+//! Tessera's domain core: account types, password and token rules, the use cases, and the
+//! ports (`Store`, `Clock`) that storage and time adapters implement. No HTTP, SQL or SMTP here.
+
+pub mod accounts;
+pub mod domain;
+pub mod mail;
+pub mod passwords;
+pub mod ports;
+pub mod records;
+pub mod secret;
+pub mod time;
+pub mod tokens;
+
+pub use secret::Secret;
+pub use time::{Clock, SystemClock, Timestamp};

@@ -1,0 +1,75 @@
+//! Outgoing mail as the domain queues it: a kind, a recipient and the template context.
+
+use crate::domain::EmailAddress;
+use serde::{Deserialize, Serialize};
+
+/// Every mail Tessera sends; each has subject, text and HTML templates in the mailer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKind {
+    Activation,
+    Confirmation,
+    PasswordReset,
+    PasswordChanged,
+    EmailReset,
+    EmailChanged,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Activation => "activation",
+            Self::Confirmation => "confirmation",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordChanged => "password_changed",
+            Self::EmailReset => "email_reset",
+            Self::EmailChanged => "email_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+    }
+}
+
+/// The values a template may use. Links carry tokens, so a context is never logged.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailContext {
+    pub site_name: String,
+    pub username: String,
+    pub email: String,
+    /// The action link (activation, reset), when the mail has one.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub uid: Option<String>,
+}
+
+impl std::fmt::Debug for MailContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailContext")
+            .field("site_name", &self.site_name)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A mail to be written to the outbox in the same transaction as its cause.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub kind: MailKind,
+    /// The account the mail is about; its queued mail goes when the account is deleted.
+    pub user_id: Option<crate::domain::UserId>,
+    pub to: EmailAddress,
+    pub context: MailContext,
+}
+
+/// A mail waiting in the outbox.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub kind: MailKind,
+    pub to: String,
+    pub context: MailContext,
+    pub attempts: i32,
+}

@@ -1,0 +1,8 @@
+//! Passwords: hashing on a bounded blocking pool, Django hash compatibility, Django's validators.
+
+mod django;
+mod hasher;
+mod validation;
+
+pub use hasher::{HashError, HasherConfig, PasswordHasher, StoredHash, Verification};
+pub use validation::{PasswordPolicy, UserAttributes};

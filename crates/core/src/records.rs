@@ -1,0 +1,84 @@
+//! Flat records: the column-for-column shapes both stores read and write, and their
+//! conversions to and from the domain types.
+
+use crate::Timestamp;
+use crate::domain::{EmailAddress, Profile, User, UserId, Username};
+use crate::mail::{MailContext, MailKind, QueuedMail};
+use crate::passwords::StoredHash;
+
+/// One row of `users`.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub username: String,
+    pub password_hash: String,
+    pub is_active: bool,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+    pub last_login: Option<i64>,
+    pub date_joined: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub address_line_1: String,
+    pub address_line_2: String,
+    pub city: String,
+    pub state: String,
+    pub postcode: String,
+    pub country: String,
+}
+
+impl From<UserRecord> for User {
+    fn from(r: UserRecord) -> Self {
+        User {
+            id: UserId(r.id),
+            email: EmailAddress::from_trusted(r.email),
+            username: Username::from_trusted(r.username),
+            password_hash: StoredHash::from_stored(r.password_hash),
+            is_active: r.is_active,
+            is_staff: r.is_staff,
+            is_superuser: r.is_superuser,
+            last_login: r.last_login.map(Timestamp),
+            date_joined: Timestamp(r.date_joined),
+            profile: Profile {
+                first_name: r.first_name,
+                last_name: r.last_name,
+                phone: r.phone,
+                address_line_1: r.address_line_1,
+                address_line_2: r.address_line_2,
+                city: r.city,
+                state: r.state,
+                postcode: r.postcode,
+                country: r.country,
+            },
+        }
+    }
+}
+
+/// One row of `mail_outbox` as the worker reads it.
+#[derive(Debug, Clone)]
+pub struct MailRecord {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub context: String,
+    pub attempts: i64,
+}
+
+impl MailRecord {
+    /// The queued mail, or the row id and why the row cannot be understood.
+    pub fn into_queued(self) -> Result<QueuedMail, (i64, String)> {
+        let kind = MailKind::parse(&self.kind)
+            .ok_or_else(|| (self.id, format!("unknown mail kind {:?}", self.kind)))?;
+        let context: MailContext = serde_json::from_str(&self.context)
+            .map_err(|e| (self.id, format!("unreadable mail context: {e}")))?;
+        Ok(QueuedMail {
+            id: self.id,
+            kind,
+            to: self.recipient,
+            context,
+            attempts: i32::try_from(self.attempts).unwrap_or(i32::MAX),
+        })
+    }
+}

@@ -1,0 +1,207 @@
+//! JWTs with SimpleJWT's claims (`token_type`, `exp`, `iat`, `jti`, `user_id`), HS256.
+
+use crate::domain::UserId;
+use crate::{Secret, Timestamp};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenType {
+    Access,
+    Refresh,
+}
+
+impl TokenType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::Refresh => "refresh",
+        }
+    }
+}
+
+/// The payload, in SimpleJWT's claim order and JSON types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub token_type: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    pub user_id: UserIdClaim,
+}
+
+/// SimpleJWT writes `user_id` as a string; either form is read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserIdClaim(pub UserId);
+
+impl Serialize for UserIdClaim {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserIdClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Str(String),
+        }
+        let id = match Raw::deserialize(d)? {
+            Raw::Int(i) => i,
+            Raw::Str(s) => s.parse().map_err(serde::de::Error::custom)?,
+        };
+        Ok(Self(UserId(id)))
+    }
+}
+
+impl Claims {
+    pub fn user_id(&self) -> UserId {
+        self.user_id.0
+    }
+    pub fn expires_at(&self) -> Timestamp {
+        Timestamp(self.exp)
+    }
+}
+
+/// Why a token was refused, in SimpleJWT's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum JwtError {
+    #[error("Token is invalid")]
+    Invalid,
+    #[error("Token is expired")]
+    Expired,
+    #[error("Token has wrong type")]
+    WrongType,
+}
+
+/// Lifetimes and rotation switches (SimpleJWT's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JwtConfig {
+    pub access_lifetime_secs: i64,
+    pub refresh_lifetime_secs: i64,
+    pub rotate_refresh_tokens: bool,
+    pub blacklist_after_rotation: bool,
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        Self {
+            access_lifetime_secs: 300,
+            refresh_lifetime_secs: 86_400,
+            rotate_refresh_tokens: false,
+            blacklist_after_rotation: false,
+        }
+    }
+}
+
+/// A freshly minted pair.
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    pub access: String,
+    pub refresh: String,
+    pub refresh_claims: Claims,
+}
+
+/// HS256 keys, parsed once.
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    pub config: JwtConfig,
+}
+
+impl fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtKeys").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl JwtKeys {
+    pub fn new(secret: &Secret, config: JwtConfig) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.validate_aud = false;
+        validation.set_required_spec_claims(&["exp"]);
+        Self {
+            encoding: EncodingKey::from_secret(secret.expose().as_bytes()),
+            decoding: DecodingKey::from_secret(secret.expose().as_bytes()),
+            validation,
+            config,
+        }
+    }
+
+    /// A new token of `kind` for `user`, as SimpleJWT's `for_user` makes it.
+    pub fn mint(&self, kind: TokenType, user: UserId, now: Timestamp) -> (String, Claims) {
+        let lifetime = match kind {
+            TokenType::Access => self.config.access_lifetime_secs,
+            TokenType::Refresh => self.config.refresh_lifetime_secs,
+        };
+        let claims = Claims {
+            token_type: kind.as_str().to_owned(),
+            exp: now.0 + lifetime,
+            iat: now.0,
+            jti: uuid::Uuid::new_v4().simple().to_string(),
+            user_id: UserIdClaim(user),
+        };
+        (self.sign(&claims), claims)
+    }
+
+    pub fn pair(&self, user: UserId, now: Timestamp) -> TokenPair {
+        let (refresh, refresh_claims) = self.mint(TokenType::Refresh, user, now);
+        let (access, _) = self.mint(TokenType::Access, user, now);
+        TokenPair { access, refresh, refresh_claims }
+    }
+
+    fn sign(&self, claims: &Claims) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .expect("HS256 signing of plain claims cannot fail")
+    }
+
+    /// Verify signature and expiry, and (when given) the token type.
+    pub fn decode(&self, token: &str, expected: Option<TokenType>) -> Result<Claims, JwtError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => JwtError::Expired,
+                _ => JwtError::Invalid,
+            })?;
+        let claims = data.claims;
+        if let Some(kind) = expected
+            && claims.token_type != kind.as_str()
+        {
+            return Err(JwtError::WrongType);
+        }
+        Ok(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SystemClock;
+    use crate::time::Clock;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::new(&Secret::new("x".repeat(40)), JwtConfig::default())
+    }
+
+    #[test]
+    fn round_trip_and_types() {
+        let k = keys();
+        let now = SystemClock.now();
+        let pair = k.pair(UserId(7), now);
+        let claims = k.decode(&pair.access, Some(TokenType::Access)).unwrap();
+        assert_eq!(claims.user_id(), UserId(7));
+        assert_eq!(claims.exp - claims.iat, 300);
+        assert_eq!(claims.jti.len(), 32);
+        assert_eq!(k.decode(&pair.access, Some(TokenType::Refresh)), Err(JwtError::WrongType));
+        assert_eq!(k.decode("garbage", None), Err(JwtError::Invalid));
+        let (old, _) = k.mint(TokenType::Access, UserId(7), Timestamp(now.0 - 1000));
+        assert_eq!(k.decode(&old, None), Err(JwtError::Expired));
+    }
+}

@@ -1,0 +1,7 @@
+//! Tokens: Django's stateless uid/token pairs and SimpleJWT-compatible JWTs.
+
+mod jwt;
+mod reset;
+
+pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys, TokenPair, TokenType};
+pub use reset::{ResetTokens, decode_uid, encode_uid};

@@ -1,0 +1,111 @@
+//! `PgStore`: Tessera's `Store` on PostgreSQL.
+
+mod outbox;
+mod tx;
+mod users;
+
+use async_trait::async_trait;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::time::Duration;
+use tessera_core::Timestamp;
+use tessera_core::domain::{EmailAddress, User, UserId};
+use tessera_core::ports::{MailFailure, Store, StoreError, Tx, UniqueField};
+use tessera_core::records::MailRecord;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connect to the database at `url` (`postgres://…`).
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(backend)?;
+        Ok(Self { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(&self.pool).await.map_err(backend)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
+        let tx = self.pool.begin().await.map_err(backend)?;
+        Ok(Box::new(tx::PgTx::new(tx)))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query!("SELECT 1 AS one").fetch_one(&self.pool).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        users::by_id(&self.pool, id).await
+    }
+
+    async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
+        users::by_email(&self.pool, email).await
+    }
+
+    async fn username_taken(&self, username: &str, except: Option<UserId>) -> Result<bool, StoreError> {
+        users::username_taken(&self.pool, username, except).await
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        users::all(&self.pool).await
+    }
+
+    async fn is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query!("SELECT jti FROM blacklisted_tokens WHERE jti = $1", jti)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.is_some())
+    }
+
+    async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError> {
+        outbox::due(&self.pool, now, limit).await
+    }
+
+    async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        outbox::sent(&self.pool, id, now).await
+    }
+
+    async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError> {
+        outbox::failed(&self.pool, id, failure).await
+    }
+}
+
+pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+/// Map a unique-constraint violation to the field it guards.
+pub(crate) fn write_error(e: sqlx::Error) -> StoreError {
+    if let Some(db) = e.as_database_error()
+        && db.is_unique_violation()
+    {
+        let message = db.message();
+        if message.contains("email") {
+            return StoreError::Conflict(UniqueField::Email);
+        }
+        if message.contains("username") {
+            return StoreError::Conflict(UniqueField::Username);
+        }
+    }
+    backend(e)
+}

@@ -1,0 +1,78 @@
+//! `SqliteTx`: one IMMEDIATE transaction implementing the `Tx` port.
+
+use crate::{backend, outbox, users};
+use async_trait::async_trait;
+use sqlx::{Sqlite, Transaction};
+use tessera_core::Timestamp;
+use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
+use tessera_core::mail::NewMail;
+use tessera_core::ports::{StoreError, Tx};
+use tessera_core::tokens::Claims;
+
+pub(crate) struct SqliteTx {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl SqliteTx {
+    pub(crate) fn new(tx: Transaction<'static, Sqlite>) -> Self {
+        Self { tx }
+    }
+}
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn user_by_id(&mut self, id: UserId) -> Result<Option<User>, StoreError> {
+        users::by_id(&mut *self.tx, id).await
+    }
+
+    async fn user_by_email(&mut self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
+        users::by_email(&mut *self.tx, email).await
+    }
+
+    async fn insert_user(&mut self, user: &NewUser) -> Result<User, StoreError> {
+        let id = users::insert(&mut *self.tx, user).await?;
+        users::by_id(&mut *self.tx, id)
+            .await?
+            .ok_or_else(|| backend(sqlx::Error::RowNotFound))
+    }
+
+    async fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
+        users::update(&mut *self.tx, user).await
+    }
+
+    async fn delete_user(&mut self, id: UserId) -> Result<(), StoreError> {
+        users::delete(&mut *self.tx, id).await
+    }
+
+    async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {
+        outbox::enqueue(&mut *self.tx, mail, now).await
+    }
+
+    async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError> {
+        let user_id = claims.user_id().0;
+        sqlx::query!(
+            "INSERT INTO outstanding_tokens (jti, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            claims.jti, user_id, claims.iat, claims.exp
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {
+        let done = sqlx::query!(
+            "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at) VALUES (?, ?, ?)
+             ON CONFLICT (jti) DO NOTHING",
+            claims.jti, now.0, claims.exp
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(backend)
+    }
+}
