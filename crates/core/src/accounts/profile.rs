@@ -73,12 +73,13 @@ impl Accounts {
         Ok(user)
     }
 
-    /// Delete the account after checking its password; its tokens die with it.
-    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
-    pub async fn delete_account(&self, user: &User, password: &Password) -> Result<(), DeleteError> {
-        self.require_password(user, password).await.map_err(|_| DeleteError::WrongPassword)?;
+    /// Delete `target` once `actor` (its owner, or staff) proves their password; the
+    /// account's tokens and queued mail go with it.
+    #[tracing::instrument(skip_all, fields(actor = actor.id.0, target = target.0))]
+    pub async fn delete_account(&self, actor: &User, target: UserId, password: &Password) -> Result<(), DeleteError> {
+        self.require_password(actor, password).await.map_err(|_| DeleteError::WrongPassword)?;
         let mut tx = self.begin().await?;
-        tx.delete_user(user.id).await.map_err(Internal::from)?;
+        tx.delete_user(target).await.map_err(Internal::from)?;
         tx.commit().await.map_err(Internal::from)?;
         tracing::info!("account deleted");
         Ok(())

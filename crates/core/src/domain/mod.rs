@@ -6,7 +6,7 @@ mod user;
 mod username;
 
 pub use email::EmailAddress;
-pub use password::Password;
+pub use password::{Password, PasswordInputError};
 pub use user::{NewUser, Profile, ProfileField, User, UserId};
 pub use username::Username;
 

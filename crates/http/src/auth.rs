@@ -1,0 +1,62 @@
+//! `CurrentUser`: SimpleJWT's `JWTAuthentication` as an extractor, with its exact 401 bodies.
+
+use crate::AppState;
+use crate::drf::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde_json::json;
+use tessera_core::accounts::AuthError;
+use tessera_core::domain::User;
+use tessera_core::tokens::JwtError;
+
+/// The authenticated caller.
+pub struct CurrentUser(pub User);
+
+const REALM: &str = "Bearer realm=\"api\"";
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts)?;
+        match state.accounts.authenticate(token).await {
+            Ok(user) => Ok(Self(user)),
+            Err(AuthError::Token(e)) => Err(not_valid_for_any_type(e)),
+            Err(AuthError::UserNotFound) => Err(unauthorized(json!({"detail": "User not found", "code": "user_not_found"}))),
+            Err(AuthError::UserInactive) => Err(unauthorized(json!({"detail": "User is inactive", "code": "user_inactive"}))),
+            Err(AuthError::Internal(e)) => Err(ApiError::internal(&e)),
+        }
+    }
+}
+
+/// The raw token of `Authorization: Bearer <token>`, or SimpleJWT's answer when absent or bad.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let words: Vec<&str> = header.split_whitespace().collect();
+    match words.as_slice() {
+        ["Bearer", token] => Ok(token),
+        ["Bearer", ..] => Err(unauthorized(json!({
+            "detail": "Authorization header must contain two space-delimited values",
+            "code": "bad_authorization_header"
+        }))),
+        _ => Err(unauthorized(json!({"detail": "Authentication credentials were not provided."}))),
+    }
+}
+
+fn not_valid_for_any_type(e: JwtError) -> ApiError {
+    unauthorized(json!({
+        "detail": "Given token not valid for any token type",
+        "code": "token_not_valid",
+        "messages": [{"token_class": "AccessToken", "token_type": "access", "message": e.to_string()}]
+    }))
+}
+
+fn unauthorized(body: serde_json::Value) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, body).with_header(WWW_AUTHENTICATE, REALM)
+}

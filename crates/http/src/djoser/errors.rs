@@ -1,0 +1,149 @@
+//! The one place where use-case errors become this dialect's status codes and bodies.
+
+use crate::drf::ApiError;
+use axum::http::StatusCode;
+use serde_json::json;
+use tessera_core::accounts::{
+    ActivateError, DeleteError, EmailResetConfirmError, Internal, LoginError, RefreshError,
+    RegisterError, ResendError, ResetConfirmError, SetEmailError, SetPasswordError, UpdateError,
+    VerifyError,
+};
+use tessera_core::tokens::JwtError;
+
+pub const EMAIL_TAKEN: &str = "user with this email address already exists.";
+pub const USERNAME_TAKEN: &str = "A user with that username already exists.";
+const INVALID_UID: &str = "Invalid user id or user doesn't exist.";
+const INVALID_TOKEN: &str = "Invalid token for given user.";
+const INVALID_PASSWORD: &str = "Invalid password.";
+pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
+
+pub fn internal(e: Internal) -> ApiError {
+    ApiError::internal(&e)
+}
+
+pub fn register(e: RegisterError) -> ApiError {
+    match e {
+        RegisterError::Taken { email, username } => {
+            let mut body = serde_json::Map::new();
+            if email {
+                body.insert("email".into(), json!([EMAIL_TAKEN]));
+            }
+            if username {
+                body.insert("username".into(), json!([USERNAME_TAKEN]));
+            }
+            ApiError::new(StatusCode::BAD_REQUEST, body.into())
+        }
+        RegisterError::WeakPassword(problems) => ApiError::new(StatusCode::BAD_REQUEST, json!({"password": problems})),
+        RegisterError::Internal(e) => internal(e),
+    }
+}
+
+pub fn activate(e: ActivateError) -> ApiError {
+    match e {
+        ActivateError::InvalidUid => ApiError::field("uid", &[INVALID_UID]),
+        ActivateError::InvalidToken => ApiError::field("token", &[INVALID_TOKEN]),
+        ActivateError::Stale => ApiError::detail(StatusCode::FORBIDDEN, "Stale token for given user."),
+        ActivateError::Internal(e) => internal(e),
+    }
+}
+
+pub fn resend(e: ResendError) -> ApiError {
+    match e {
+        ResendError::NotFound => ApiError::new(StatusCode::BAD_REQUEST, json!([EMAIL_NOT_FOUND])),
+        ResendError::Internal(e) => internal(e),
+    }
+}
+
+pub fn login(e: LoginError) -> ApiError {
+    match e {
+        LoginError::InvalidCredentials => ApiError::coded(
+            StatusCode::UNAUTHORIZED,
+            "No active account found with the given credentials",
+            "no_active_account",
+        ),
+        LoginError::Internal(e) => internal(e),
+    }
+}
+
+fn token_not_valid(e: JwtError) -> ApiError {
+    ApiError::coded(StatusCode::UNAUTHORIZED, &e.to_string(), "token_not_valid")
+}
+
+fn blacklisted() -> ApiError {
+    ApiError::coded(StatusCode::UNAUTHORIZED, "Token is blacklisted", "token_not_valid")
+}
+
+pub fn refresh(e: RefreshError) -> ApiError {
+    match e {
+        RefreshError::Token(e) => token_not_valid(e),
+        RefreshError::Blacklisted => blacklisted(),
+        RefreshError::NoActiveAccount => ApiError::coded(
+            StatusCode::UNAUTHORIZED,
+            "No active account found for the given token.",
+            "no_active_account",
+        ),
+        RefreshError::Internal(e) => internal(e),
+    }
+}
+
+pub fn verify(e: VerifyError) -> ApiError {
+    match e {
+        VerifyError::Token(e) => token_not_valid(e),
+        VerifyError::Blacklisted => blacklisted(),
+        VerifyError::Internal(e) => internal(e),
+    }
+}
+
+pub fn update(e: UpdateError) -> ApiError {
+    match e {
+        UpdateError::UsernameTaken => ApiError::field("username", &[USERNAME_TAKEN]),
+        UpdateError::Gone => ApiError::detail(StatusCode::NOT_FOUND, "No User matches the given query."),
+        UpdateError::Internal(e) => internal(e),
+    }
+}
+
+pub fn delete(e: DeleteError) -> ApiError {
+    match e {
+        DeleteError::WrongPassword => ApiError::field("current_password", &[INVALID_PASSWORD]),
+        DeleteError::Internal(e) => internal(e),
+    }
+}
+
+pub fn set_password(e: SetPasswordError) -> ApiError {
+    match e {
+        SetPasswordError::WrongCurrent => ApiError::field("current_password", &[INVALID_PASSWORD]),
+        SetPasswordError::WeakPassword(p) => ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p})),
+        SetPasswordError::Internal(e) => internal(e),
+    }
+}
+
+pub fn reset_confirm(e: ResetConfirmError) -> ApiError {
+    match e {
+        ResetConfirmError::InvalidUid => ApiError::field("uid", &[INVALID_UID]),
+        ResetConfirmError::InvalidToken => ApiError::field("token", &[INVALID_TOKEN]),
+        ResetConfirmError::WeakPassword(p) => ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p})),
+        ResetConfirmError::Internal(e) => internal(e),
+    }
+}
+
+pub fn set_email(e: SetEmailError) -> ApiError {
+    match e {
+        SetEmailError::WrongCurrent => ApiError::field("current_password", &[INVALID_PASSWORD]),
+        SetEmailError::Taken => ApiError::field("new_email", &[EMAIL_TAKEN]),
+        SetEmailError::Internal(e) => internal(e),
+    }
+}
+
+pub fn email_reset_confirm(e: EmailResetConfirmError) -> ApiError {
+    match e {
+        EmailResetConfirmError::InvalidUid => ApiError::field("uid", &[INVALID_UID]),
+        EmailResetConfirmError::InvalidToken => ApiError::field("token", &[INVALID_TOKEN]),
+        EmailResetConfirmError::Taken => ApiError::field("new_email", &[EMAIL_TAKEN]),
+        EmailResetConfirmError::Internal(e) => internal(e),
+    }
+}
+
+/// Another user's record, as Djoser's HIDE_USERS answers it.
+pub fn no_such_user() -> ApiError {
+    ApiError::detail(StatusCode::NOT_FOUND, "No User matches the given query.")
+}

@@ -1,0 +1,43 @@
+//! The Djoser dialect under `/auth/`: Djoser 2.3.5's user endpoints and SimpleJWT's token
+//! endpoints, with their paths, status codes and bodies.
+
+mod account;
+mod activation;
+mod email;
+mod errors;
+mod jwt;
+mod passwords;
+mod view;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users/", get(account::list).post(account::register))
+        .route(
+            "/users/me/",
+            get(account::me).put(account::put_me).patch(account::patch_me).delete(account::delete_me),
+        )
+        .route(
+            "/users/{id}/",
+            get(account::by_id).put(account::put_by_id).patch(account::patch_by_id).delete(account::delete_by_id),
+        )
+        .route("/users/activation/", post(activation::activate))
+        .route("/users/resend_activation/", post(activation::resend))
+        .route("/users/set_password/", post(passwords::set))
+        .route("/users/reset_password/", post(passwords::reset))
+        .route("/users/reset_password_confirm/", post(passwords::reset_confirm))
+        .route("/users/set_email/", post(email::set))
+        .route("/users/reset_email/", post(email::reset))
+        .route("/users/reset_email_confirm/", post(email::reset_confirm))
+        .route("/user/confirm-activation/{email}", get(activation::status))
+        .route("/user/confirm-activation/{email}/", get(activation::status))
+        .route("/jwt/create/", post(jwt::create))
+        .route("/jwt/create", post(jwt::create))
+        .route("/jwt/refresh/", post(jwt::refresh))
+        .route("/jwt/refresh", post(jwt::refresh))
+        .route("/jwt/verify/", post(jwt::verify))
+        .route("/jwt/verify", post(jwt::verify))
+}

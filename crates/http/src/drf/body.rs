@@ -1,0 +1,65 @@
+//! `Body`: a request body as DRF's parsers read it: JSON, or a URL-encoded form, into an
+//! object of fields. Malformed JSON is a 400, any other media type a 415.
+
+use super::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use serde_json::{Map, Value};
+
+/// The parsed fields of a request body (empty when there was no body).
+#[derive(Debug, Default)]
+pub struct Body(pub Value);
+
+const MAX_BODY: usize = 64 * 1024;
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let media_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
+            .await
+            .map_err(|_| ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large."))?;
+        let _ = state;
+        parse(media_type.as_deref(), &bytes).map(Body)
+    }
+}
+
+fn parse(media_type: Option<&str>, bytes: &Bytes) -> Result<Value, ApiError> {
+    match media_type {
+        None | Some("") => Ok(Value::Object(Map::new())),
+        Some("application/json") => {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Err(json_error("Expecting value: line 1 column 1 (char 0)"));
+            }
+            serde_json::from_slice(bytes).map_err(|e| json_error(&e.to_string()))
+        }
+        Some("application/x-www-form-urlencoded") => {
+            let pairs: Vec<(String, String)> = serde_urlencoded_pairs(bytes);
+            let mut map = Map::new();
+            for (k, v) in pairs {
+                map.insert(k, Value::String(v));
+            }
+            Ok(Value::Object(map))
+        }
+        Some(other) => Err(ApiError::detail(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!("Unsupported media type \"{other}\" in request."),
+        )),
+    }
+}
+
+fn json_error(message: &str) -> ApiError {
+    ApiError::detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {message}"))
+}
+
+/// `application/x-www-form-urlencoded` pairs; the last value of a repeated key wins.
+fn serde_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(bytes).unwrap_or_default()
+}

@@ -1,0 +1,79 @@
+//! `ApiError`: a status and a DRF-shaped JSON body. Internal failures are logged once here
+//! and answer an opaque 500 that the telemetry layer stamps with the request id.
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{Value, json};
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: Value,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// Marks a response as an internal error so the telemetry layer can add the request id.
+#[derive(Debug, Clone, Copy)]
+pub struct InternalErrorMarker;
+
+impl ApiError {
+    pub fn new(status: StatusCode, body: Value) -> Self {
+        Self { status, body, headers: Vec::new() }
+    }
+
+    /// `{"detail": message}`
+    pub fn detail(status: StatusCode, message: &str) -> Self {
+        Self::new(status, json!({ "detail": message }))
+    }
+
+    /// `{"detail": message, "code": code}`
+    pub fn coded(status: StatusCode, message: &str, code: &str) -> Self {
+        Self::new(status, json!({ "detail": message, "code": code }))
+    }
+
+    /// `{"field": ["message", ...]}` with 400.
+    pub fn field(field: &str, messages: &[&str]) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, json!({ field: messages }))
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: &'static str) -> Self {
+        self.headers.push((name, HeaderValue::from_static(value)));
+        self
+    }
+
+    /// Log the cause once and answer an opaque 500.
+    pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = cause.to_string();
+        let mut source = cause.source();
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        tracing::error!(error = %chain, "internal error");
+        Self::detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.")
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        for (name, value) in self.headers {
+            response.headers_mut().insert(name, value);
+        }
+        if self.status == StatusCode::INTERNAL_SERVER_ERROR {
+            response.extensions_mut().insert(InternalErrorMarker);
+        }
+        response
+    }
+}
+
+/// The fallback for unknown paths.
+pub async fn not_found() -> ApiError {
+    ApiError::detail(StatusCode::NOT_FOUND, "Not found.")
+}

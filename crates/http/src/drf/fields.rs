@@ -1,0 +1,157 @@
+//! `Fields`: read typed fields out of a body the way DRF serializer fields do, collecting
+//! every problem as `{"field": ["message"]}` before answering 400.
+
+use super::ApiError;
+use axum::http::StatusCode;
+use serde_json::{Map, Value, json};
+use tessera_core::domain::{EmailAddress, ParseError, Password, Username};
+
+const REQUIRED: &str = "This field is required.";
+const NULL: &str = "This field may not be null.";
+const BLANK: &str = "This field may not be blank.";
+const NOT_STRING: &str = "Not a valid string.";
+
+/// Field name → messages, in insertion order of the first problem per field.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<(String, Vec<String>)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        let message = message.into();
+        match self.0.iter_mut().find(|(f, _)| f == field) {
+            Some((_, list)) => list.push(message),
+            None => self.0.push((field.to_owned(), vec![message])),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_error(self) -> ApiError {
+        let mut map = Map::new();
+        for (field, messages) in self.0 {
+            map.insert(field, json!(messages));
+        }
+        ApiError::new(StatusCode::BAD_REQUEST, Value::Object(map))
+    }
+}
+
+/// A body being read field by field.
+pub struct Fields {
+    map: Map<String, Value>,
+    errors: FieldErrors,
+    not_an_object: Option<&'static str>,
+}
+
+impl Fields {
+    pub fn new(body: Value) -> Self {
+        match body {
+            Value::Object(map) => Self { map, errors: FieldErrors::default(), not_an_object: None },
+            other => Self {
+                map: Map::new(),
+                errors: FieldErrors::default(),
+                not_an_object: Some(type_name(&other)),
+            },
+        }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    /// A CharField's raw text: numbers become text, other types are refused; whitespace trimmed.
+    fn text(&mut self, name: &str, required: bool, allow_blank: bool) -> Option<String> {
+        let value = match self.map.get(name) {
+            None => {
+                if required {
+                    self.errors.add(name, REQUIRED);
+                }
+                return None;
+            }
+            Some(Value::Null) => {
+                self.errors.add(name, NULL);
+                return None;
+            }
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(_) => {
+                self.errors.add(name, NOT_STRING);
+                return None;
+            }
+        };
+        if value.is_empty() && !allow_blank {
+            self.errors.add(name, BLANK);
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A required, non-blank string.
+    pub fn required(&mut self, name: &str) -> Option<String> {
+        self.text(name, true, false)
+    }
+
+    /// An optional string that may be blank, at most `max` characters.
+    pub fn optional(&mut self, name: &str, max: usize) -> Option<String> {
+        let value = self.text(name, false, true)?;
+        if value.chars().count() > max {
+            self.errors.add(name, format!("Ensure this field has no more than {max} characters."));
+            return None;
+        }
+        Some(value)
+    }
+
+    pub fn email(&mut self, name: &str) -> Option<EmailAddress> {
+        let raw = self.required(name)?;
+        self.parsed(name, EmailAddress::parse(&raw))
+    }
+
+    pub fn username(&mut self, name: &str) -> Option<Username> {
+        let raw = self.required(name)?;
+        self.parsed(name, Username::parse(&raw))
+    }
+
+    pub fn password(&mut self, name: &str) -> Option<Password> {
+        let raw = self.required(name)?;
+        match Password::parse(raw) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.errors.add(name, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn parsed<T>(&mut self, name: &str, result: Result<T, ParseError>) -> Option<T> {
+        result.map_err(|e| self.errors.add(name, e.to_string())).ok()
+    }
+
+    /// Record a problem found after reading (e.g. a uniqueness check).
+    pub fn error(&mut self, name: &str, message: impl Into<String>) {
+        self.errors.add(name, message);
+    }
+
+    /// `Err(400)` when anything was wrong.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if let Some(kind) = self.not_an_object {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                json!({"non_field_errors": [format!("Invalid data. Expected a dictionary, but got {kind}.")]}),
+            ));
+        }
+        if self.errors.is_empty() { Ok(()) } else { Err(self.errors.into_error()) }
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "list",
+        Value::String(_) => "str",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::Bool(_) => "bool",
+        Value::Null => "NoneType",
+        Value::Object(_) => "dict",
+    }
+}

@@ -1,0 +1,10 @@
+//! What any Django REST framework backend does on the wire, shared by both dialects: body
+//! parsing (JSON and forms), field validation errors, and `{"detail": ...}` errors.
+
+mod body;
+pub(crate) mod error;
+mod fields;
+
+pub use body::Body;
+pub use error::{ApiError, not_found};
+pub use fields::{FieldErrors, Fields};

@@ -1,0 +1,98 @@
+//! `Renderer`: subject, text and HTML for each mail kind, from the templates in `templates/`.
+
+use minijinja::{AutoEscape, Environment};
+use tessera_core::mail::{MailContext, MailKind};
+
+macro_rules! templates {
+    ($($kind:literal),* $(,)?) => {
+        &[$(
+            (concat!($kind, ".subject.txt"), include_str!(concat!("../templates/", $kind, ".subject.txt"))),
+            (concat!($kind, ".body.txt"), include_str!(concat!("../templates/", $kind, ".body.txt"))),
+            (concat!($kind, ".body.html"), include_str!(concat!("../templates/", $kind, ".body.html"))),
+        )*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = templates!(
+    "activation",
+    "confirmation",
+    "password_reset",
+    "password_changed",
+    "email_reset",
+    "email_changed",
+);
+
+/// A mail ready to send.
+#[derive(Clone)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Renderer {
+    pub fn new() -> Self {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None }
+        });
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("built-in mail templates parse");
+        }
+        Self { env }
+    }
+
+    pub fn render(&self, kind: MailKind, context: &MailContext) -> Result<Rendered, minijinja::Error> {
+        let part = |suffix: &str| -> Result<String, minijinja::Error> {
+            self.env
+                .get_template(&format!("{}.{suffix}", kind.as_str()))?
+                .render(minijinja::value::Serde(context))
+        };
+        Ok(Rendered {
+            subject: part("subject.txt")?.trim().replace(['\r', '\n'], " "),
+            text: part("body.txt")?,
+            html: part("body.html")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_renders_and_html_is_escaped() {
+        let r = Renderer::new();
+        let ctx = MailContext {
+            site_name: "Tessera <&>".into(),
+            username: "ann".into(),
+            email: "ann@x.io".into(),
+            url: Some("https://app.example/activate/MQ/abc-123".into()),
+            uid: Some("MQ".into()),
+        };
+        for kind in [
+            MailKind::Activation,
+            MailKind::Confirmation,
+            MailKind::PasswordReset,
+            MailKind::PasswordChanged,
+            MailKind::EmailReset,
+            MailKind::EmailChanged,
+        ] {
+            let m = r.render(kind, &ctx).unwrap();
+            assert!(m.subject.contains("Tessera <&>"), "{kind:?}");
+            assert!(m.html.contains("Tessera &lt;&amp;&gt;"), "{kind:?}");
+        }
+        let m = r.render(MailKind::Activation, &ctx).unwrap();
+        assert!(m.text.contains("https://app.example/activate/MQ/abc-123"));
+    }
+}

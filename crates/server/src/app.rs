@@ -1,0 +1,199 @@
+//! Wiring: open the store, build the use cases, start the mail worker and the HTTP server,
+//! and stop both cleanly.
+
+use crate::config::{Config, EmailBackend, SmtpTls};
+use crate::secret_key;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tessera_core::accounts::{Accounts, Links, Options, Parts};
+use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy};
+use tessera_core::ports::Store;
+use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens};
+use tessera_core::{Clock, SystemClock};
+use tessera_mailer::{Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Worker};
+use tessera_store_postgres::PgStore;
+use tessera_store_sqlite::SqliteStore;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+/// Test seams; production uses the defaults.
+#[derive(Default, Clone)]
+pub struct Overrides {
+    pub clock: Option<Arc<dyn Clock>>,
+    /// How often the mail worker looks at the outbox when nothing wakes it.
+    pub mail_poll_interval: Option<Duration>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Store(#[from] tessera_core::ports::StoreError),
+    #[error(transparent)]
+    SecretKey(#[from] secret_key::SecretKeyError),
+    #[error("password hashing: {0}")]
+    Hasher(#[from] tessera_core::passwords::HashError),
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+/// Open and migrate the configured database.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartError> {
+    if config.is_postgres() {
+        let store = PgStore::connect(&config.database_url).await?;
+        store.migrate().await?;
+        Ok(Arc::new(store))
+    } else {
+        let store = SqliteStore::connect(&config.database_url).await?;
+        store.migrate().await?;
+        Ok(Arc::new(store))
+    }
+}
+
+/// Build the use cases over `store`.
+pub fn accounts(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>, mail_queued: Arc<Notify>) -> Result<Accounts, StartError> {
+    let secret = secret_key::resolve(config)?;
+    let mut hasher = HasherConfig {
+        memory_kib: config.argon2_memory_kib,
+        iterations: config.argon2_iterations,
+        parallelism: config.argon2_parallelism,
+        ..HasherConfig::default()
+    };
+    if config.hash_concurrency > 0 {
+        hasher.max_concurrent = config.hash_concurrency;
+    }
+    let jwt = JwtConfig {
+        access_lifetime_secs: config.access_token_lifetime,
+        refresh_lifetime_secs: config.refresh_token_lifetime,
+        rotate_refresh_tokens: config.rotate_refresh_tokens,
+        blacklist_after_rotation: config.blacklist_after_rotation,
+    };
+    Ok(Accounts::new(Parts {
+        store,
+        clock,
+        hasher: PasswordHasher::new(hasher)?,
+        policy: PasswordPolicy::default(),
+        reset_tokens: ResetTokens::new(secret.clone(), config.password_reset_timeout),
+        jwt: JwtKeys::new(&secret, jwt),
+        links: Links {
+            site_name: config.site_name.clone(),
+            frontend_url: config.frontend_url.clone(),
+            activation: config.activation_url.clone(),
+            password_reset: config.password_reset_confirm_url.clone(),
+            email_reset: config.email_reset_confirm_url.clone(),
+        },
+        options: Options { send_confirmation_email: config.send_confirmation_email },
+        mail_queued,
+    }))
+}
+
+fn transport(config: &Config) -> Result<Transport, StartError> {
+    let transport = match config.email_backend {
+        EmailBackend::Console => TransportConfig::Console,
+        EmailBackend::File => {
+            std::fs::create_dir_all(&config.email_dir).map_err(|e| StartError::Mail(e.to_string()))?;
+            TransportConfig::File(config.email_dir.clone())
+        }
+        EmailBackend::Smtp => TransportConfig::Smtp(SmtpSettings {
+            host: config.smtp_host.clone(),
+            port: config.smtp_port,
+            username: config.smtp_username.clone(),
+            password: config.smtp_password.clone(),
+            tls: match config.smtp_tls {
+                SmtpTls::None => tessera_mailer::SmtpTls::None,
+                SmtpTls::Starttls => tessera_mailer::SmtpTls::StartTls,
+                SmtpTls::Tls => tessera_mailer::SmtpTls::Tls,
+            },
+        }),
+    };
+    Transport::new(&transport, &config.email_from).map_err(|e| StartError::Mail(e.to_string()))
+}
+
+/// A started service.
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    worker: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stop accepting, finish in-flight requests, stop the mail worker.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.server.await;
+        let _ = self.worker.await;
+    }
+
+    /// Run until Ctrl-C or SIGTERM, then stop.
+    pub async fn until_signal(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+/// Open the store, start the worker and the server.
+pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, StartError> {
+    let store = open_store(config).await?;
+    let clock: Arc<dyn Clock> = overrides.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
+    let wake = Arc::new(Notify::new());
+    let accounts = Arc::new(accounts(config, store.clone(), clock.clone(), wake.clone())?);
+    let (stop, stopped) = watch::channel(false);
+
+    let worker = Worker {
+        store,
+        clock,
+        transport: transport(config)?,
+        renderer: Renderer::new(),
+        wake,
+        policy: RetryPolicy {
+            max_attempts: config.mail_max_attempts,
+            base_delay_secs: config.mail_retry_delay,
+            poll_interval: overrides.mail_poll_interval.unwrap_or(Duration::from_secs(2)),
+            ..RetryPolicy::default()
+        },
+    };
+    let worker = tokio::spawn(worker.run(wait_for(stopped.clone())));
+
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| StartError::Bind(config.bind, e))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Bind(config.bind, e))?;
+    let app = tessera_http::router(tessera_http::AppState { accounts });
+    let server = tokio::spawn(async move {
+        let served = axum::serve(listener, app).with_graceful_shutdown(wait_for(stopped)).await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "the HTTP server failed");
+        }
+    });
+    tracing::info!(%addr, "tessera listening");
+    Ok(Running { addr, stop, server, worker })
+}
+
+async fn wait_for(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

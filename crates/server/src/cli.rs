@@ -1,0 +1,111 @@
+//! The command line: `serve`, `migrate`, `user create`.
+
+use crate::app;
+use crate::config::Config;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tessera_core::SystemClock;
+use tessera_core::accounts::{AccountKind, RegisterError, Registration};
+use tessera_core::domain::{EmailAddress, Password, Profile, Username};
+use tokio::sync::Notify;
+
+#[derive(Debug, Parser)]
+#[command(name = "tessera", version, about = "A self-hostable authentication service")]
+pub struct Cli {
+    /// A TOML file with the same settings as the TESSERA_* variables (lower-case names).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve HTTP until Ctrl-C or SIGTERM.
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an active account. The password is read from standard input (or prompted for).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        username: String,
+        /// May see and manage every account.
+        #[arg(long)]
+        staff: bool,
+        #[arg(long)]
+        superuser: bool,
+    },
+}
+
+pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
+    match cli.command {
+        Command::Serve => {
+            let running = app::start(&config, app::Overrides::default()).await.map_err(|e| e.to_string())?;
+            running.until_signal().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            app::open_store(&config).await.map_err(|e| e.to_string())?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::User(UserCommand::Create { email, username, staff, superuser }) => {
+            create_user(&config, &email, &username, staff || superuser, superuser).await
+        }
+    }
+}
+
+async fn create_user(config: &Config, email: &str, username: &str, staff: bool, superuser: bool) -> Result<(), String> {
+    let email = EmailAddress::parse(email).map_err(|e| format!("--email: {e}"))?;
+    let username = Username::parse(username).map_err(|e| format!("--username: {e}"))?;
+    let password = Password::parse(read_password()?).map_err(|e| format!("password: {e}"))?;
+    let store = app::open_store(config).await.map_err(|e| e.to_string())?;
+    let accounts = app::accounts(config, store, Arc::new(SystemClock), Arc::new(Notify::new()))
+        .map_err(|e| e.to_string())?;
+    let registration = Registration {
+        email,
+        username,
+        password,
+        profile: Profile::default(),
+        kind: AccountKind::Operator { staff, superuser },
+    };
+    match accounts.register(registration).await {
+        Ok(user) => {
+            println!("created user {} ({})", user.id.0, user.email);
+            Ok(())
+        }
+        Err(RegisterError::Taken { email, username }) => Err(format!(
+            "already taken:{}{}",
+            if email { " email" } else { "" },
+            if username { " username" } else { "" }
+        )),
+        Err(RegisterError::WeakPassword(problems)) => Err(problems.join(" ")),
+        Err(RegisterError::Internal(e)) => Err(e.to_string()),
+    }
+}
+
+/// A prompt without echo on a terminal; otherwise the first line of standard input.
+fn read_password() -> Result<String, String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Password (again): ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the passwords differ".into());
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

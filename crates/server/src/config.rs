@@ -1,0 +1,180 @@
+//! `Config`: the one typed settings tree, read once at start from `TESSERA_*` variables and an
+//! optional TOML file. Unknown keys and bad values stop start-up with a message naming them.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tessera_core::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailBackend {
+    Console,
+    Smtp,
+    File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    pub secret_key: Option<Secret>,
+    pub email_backend: EmailBackend,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<Secret>,
+    pub smtp_tls: SmtpTls,
+    pub email_from: String,
+    pub email_dir: PathBuf,
+    pub frontend_url: String,
+    pub site_name: String,
+    pub activation_url: String,
+    pub password_reset_confirm_url: String,
+    pub email_reset_confirm_url: String,
+    /// Seconds.
+    pub access_token_lifetime: i64,
+    /// Seconds.
+    pub refresh_token_lifetime: i64,
+    pub rotate_refresh_tokens: bool,
+    pub blacklist_after_rotation: bool,
+    /// Seconds a mailed uid/token link stays valid (Django's PASSWORD_RESET_TIMEOUT).
+    pub password_reset_timeout: i64,
+    pub send_confirmation_email: bool,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Hashes computed at once (the blocking pool's bound); 0 means one per core.
+    pub hash_concurrency: usize,
+    pub mail_max_attempts: i32,
+    /// Seconds before the first retry; doubled after each failure.
+    pub mail_retry_delay: i64,
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            database_url: "sqlite://tessera.db".into(),
+            secret_key: None,
+            email_backend: EmailBackend::Console,
+            smtp_host: "localhost".into(),
+            smtp_port: 25,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_tls: SmtpTls::None,
+            email_from: "webmaster@localhost".into(),
+            email_dir: PathBuf::from("mail-out"),
+            frontend_url: "http://localhost:3000".into(),
+            site_name: "Tessera".into(),
+            activation_url: "activate/{uid}/{token}".into(),
+            password_reset_confirm_url: "password/reset/confirm/{uid}/{token}".into(),
+            email_reset_confirm_url: "email/reset/confirm/{uid}/{token}".into(),
+            access_token_lifetime: 300,
+            refresh_token_lifetime: 86_400,
+            rotate_refresh_tokens: false,
+            blacklist_after_rotation: false,
+            password_reset_timeout: 259_200,
+            send_confirmation_email: false,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            hash_concurrency: 0,
+            mail_max_attempts: 8,
+            mail_retry_delay: 10,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults, then the TOML file (when given), then `TESSERA_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new();
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError::Invalid(format!("config file {} not found", file.display())));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("TESSERA_"))
+            .extract()
+            .map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
+        if let Some(key) = &self.secret_key
+            && key.expose().len() < 32
+        {
+            return bad("TESSERA_SECRET_KEY must be at least 32 bytes");
+        }
+        if self.access_token_lifetime <= 0 || self.refresh_token_lifetime <= 0 {
+            return bad("token lifetimes must be positive numbers of seconds");
+        }
+        if self.password_reset_timeout <= 0 {
+            return bad("TESSERA_PASSWORD_RESET_TIMEOUT must be positive");
+        }
+        if !(self.frontend_url.starts_with("http://") || self.frontend_url.starts_with("https://")) {
+            return bad("TESSERA_FRONTEND_URL must start with http:// or https://");
+        }
+        for (name, template) in [
+            ("TESSERA_ACTIVATION_URL", &self.activation_url),
+            ("TESSERA_PASSWORD_RESET_CONFIRM_URL", &self.password_reset_confirm_url),
+            ("TESSERA_EMAIL_RESET_CONFIRM_URL", &self.email_reset_confirm_url),
+        ] {
+            if !template.contains("{uid}") || !template.contains("{token}") {
+                return Err(ConfigError::Invalid(format!("{name} must contain {{uid}} and {{token}}")));
+            }
+        }
+        if self.mail_max_attempts < 1 || self.mail_retry_delay < 1 {
+            return bad("TESSERA_MAIL_MAX_ATTEMPTS and TESSERA_MAIL_RETRY_DELAY must be at least 1");
+        }
+        Ok(())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+    }
+
+    /// The SQLite database file, when the database is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        if self.is_postgres() {
+            return None;
+        }
+        let rest = self.database_url.strip_prefix("sqlite:").unwrap_or(&self.database_url);
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}

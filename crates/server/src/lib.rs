@@ -1,0 +1,12 @@
+//! The `tessera` server: configuration, wiring of store, mailer and HTTP, and the CLI
+//! commands. The binary in `main.rs` is a thin shell over this library, which the black-box
+//! tests drive directly.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+mod secret_key;
+pub mod telemetry;
+
+pub use app::{Running, Overrides, open_store, start};
+pub use config::Config;
