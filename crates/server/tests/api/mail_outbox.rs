@@ -1,0 +1,28 @@
+//! The outbox: mail survives a dead SMTP server and a restart, and is delivered afterwards.
+
+use crate::support::{SmtpSink, TestApp};
+use std::time::Duration;
+
+#[tokio::test]
+async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
+    // Point the first instance at a port where nothing listens.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let mut app = TestApp::spawn_with(|c| c.smtp_port = dead_port).await;
+    app.register("ann@x.io", "ann").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.mail.all().is_empty());
+
+    // Restart with a working SMTP server: the queued activation mail goes out.
+    let sink = SmtpSink::start().await;
+    let port = sink.port();
+    app.mail = sink;
+    app.restart(|c| c.smtp_port = port).await;
+    let mail = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap();
+    assert_eq!(mail.subject, "Account activation on Tessera");
+    let (uid, token) = mail.link_parts("/activate/");
+    let r = app.post("/auth/users/activation/", serde_json::json!({"uid": uid, "token": token})).await;
+    assert_eq!(r.status(), reqwest::StatusCode::NO_CONTENT);
+    app.stop().await;
+}

@@ -1,0 +1,11 @@
+//! The black-box suite: the real service on port 0 with a fresh database (SQLite, or
+//! PostgreSQL when TEST_DATABASE_URL is set) and a real SMTP conversation to an in-process sink.
+
+mod support;
+
+mod djoser_activation;
+mod djoser_drf;
+mod djoser_jwt;
+mod djoser_register;
+mod djoser_users;
+mod mail_outbox;

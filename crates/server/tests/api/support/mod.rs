@@ -1,0 +1,155 @@
+//! Test support: spawn the app, talk to it, read the mail it sends.
+
+mod db;
+mod smtp;
+
+pub use smtp::SmtpSink;
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tessera_server::config::{EmailBackend, SmtpTls};
+use tessera_server::{Config, Overrides, Running};
+
+pub const PASSWORD: &str = "passwordS.-";
+pub const FRONTEND: &str = "https://front.example";
+
+/// A running service with its own database and mail sink.
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub mail: SmtpSink,
+    pub config: Config,
+    running: Option<Running>,
+    db: db::TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawn with configuration tweaks.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let mail = SmtpSink::start().await;
+        let db = db::TestDb::create().await;
+        let mut config = Config {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            database_url: db.url.clone(),
+            secret_key: Some(tessera_core::Secret::new("test-secret-key-which-is-long-enough-0123456789")),
+            email_backend: EmailBackend::Smtp,
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: mail.port(),
+            smtp_tls: SmtpTls::None,
+            email_from: "Tessera <noreply@tessera.test>".into(),
+            frontend_url: FRONTEND.into(),
+            mail_retry_delay: 1,
+            ..Config::default()
+        };
+        tweak(&mut config);
+        let running = start(&config).await;
+        Self {
+            base: format!("http://{}", running.addr),
+            client: Client::new(),
+            mail,
+            config,
+            running: Some(running),
+            db,
+        }
+    }
+
+    /// Stop the service (the database stays) and start it again on the same configuration.
+    pub async fn restart(&mut self, tweak: impl FnOnce(&mut Config)) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        tweak(&mut self.config);
+        let running = start(&self.config).await;
+        self.base = format!("http://{}", running.addr);
+        self.running = Some(running);
+    }
+
+    /// Stop the service and drop its database.
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        self.db.drop_db().await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.client.post(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
+    }
+
+    pub async fn send_auth(&self, method: reqwest::Method, path: &str, token: &str, body: Value) -> Response {
+        self.client.request(method, self.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
+    }
+
+    /// Register through the API; returns the new id.
+    pub async fn register(&self, email: &str, username: &str) -> i64 {
+        let r = self.post("/auth/users/", json!({"email": email, "username": username, "password": PASSWORD})).await;
+        let (status, body) = status_json(r).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    /// Register and activate through the mailed link; returns the id.
+    pub async fn active_user(&self, email: &str, username: &str) -> i64 {
+        let id = self.register(email, username).await;
+        let mail = self.mail.wait_for(email, 1).await.pop().unwrap();
+        let (uid, token) = mail.link_parts("/activate/");
+        let r = self.post("/auth/users/activation/", json!({"uid": uid, "token": token})).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        id
+    }
+
+    /// Log in; returns (access, refresh).
+    pub async fn login(&self, email: &str, password: &str) -> (String, String) {
+        let r = self.post("/auth/jwt/create/", json!({"email": email, "password": password})).await;
+        let (status, body) = status_json(r).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (body["access"].as_str().unwrap().to_owned(), body["refresh"].as_str().unwrap().to_owned())
+    }
+
+    /// A logged-in active user: (id, access, refresh).
+    pub async fn logged_in(&self, email: &str, username: &str) -> (i64, String, String) {
+        let id = self.active_user(email, username).await;
+        let (access, refresh) = self.login(email, PASSWORD).await;
+        (id, access, refresh)
+    }
+}
+
+async fn start(config: &Config) -> Running {
+    let overrides = Overrides { mail_poll_interval: Some(Duration::from_millis(100)), ..Overrides::default() };
+    tessera_server::start(config, overrides).await.expect("the app starts")
+}
+
+/// Status and JSON body (Null when the body is empty).
+pub async fn status_json(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    (status, body)
+}
+
+/// Assert status and exact JSON body.
+pub async fn expect(r: Response, status: StatusCode, body: Value) {
+    let (s, b) = status_json(r).await;
+    assert_eq!((s, &b), (status, &body), "got {s} {b}");
+}
