@@ -40,7 +40,11 @@ pub trait Store: Send + Sync + 'static {
 
     async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
     async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError>;
-    async fn username_taken(&self, username: &str, except: Option<UserId>) -> Result<bool, StoreError>;
+    async fn username_taken(
+        &self,
+        username: &str,
+        except: Option<UserId>,
+    ) -> Result<bool, StoreError>;
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
     async fn is_blacklisted(&self, jti: &str) -> Result<bool, StoreError>;
 

@@ -81,7 +81,10 @@ mod tests {
             Timestamp(1_795_333_397).python_datetime_str(),
             "2026-11-22 07:43:17"
         );
-        assert_eq!(Timestamp(951_782_400).python_datetime_str(), "2000-02-29 00:00:00");
+        assert_eq!(
+            Timestamp(951_782_400).python_datetime_str(),
+            "2000-02-29 00:00:00"
+        );
     }
 
     #[test]

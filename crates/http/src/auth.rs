@@ -3,9 +3,9 @@
 use crate::AppState;
 use crate::drf::ApiError;
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::AuthError;
 use tessera_core::domain::User;
@@ -24,8 +24,12 @@ impl FromRequestParts<AppState> for CurrentUser {
         match state.accounts.authenticate(token).await {
             Ok(user) => Ok(Self(user)),
             Err(AuthError::Token(e)) => Err(not_valid_for_any_type(e)),
-            Err(AuthError::UserNotFound) => Err(unauthorized(json!({"detail": "User not found", "code": "user_not_found"}))),
-            Err(AuthError::UserInactive) => Err(unauthorized(json!({"detail": "User is inactive", "code": "user_inactive"}))),
+            Err(AuthError::UserNotFound) => Err(unauthorized(
+                json!({"detail": "User not found", "code": "user_not_found"}),
+            )),
+            Err(AuthError::UserInactive) => Err(unauthorized(
+                json!({"detail": "User is inactive", "code": "user_inactive"}),
+            )),
             Err(AuthError::Internal(e)) => Err(ApiError::internal(&e)),
         }
     }
@@ -45,7 +49,9 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
             "detail": "Authorization header must contain two space-delimited values",
             "code": "bad_authorization_header"
         }))),
-        _ => Err(unauthorized(json!({"detail": "Authentication credentials were not provided."}))),
+        _ => Err(unauthorized(
+            json!({"detail": "Authentication credentials were not provided."}),
+        )),
     }
 }
 

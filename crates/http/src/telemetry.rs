@@ -4,17 +4,19 @@
 
 use crate::drf::ApiError;
 use crate::drf::error::InternalErrorMarker;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::Router;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use std::any::Any;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -60,7 +62,9 @@ async fn shape_errors(req: Request, next: Next) -> Response {
             parts.headers.extend(body_parts.headers);
             Response::from_parts(parts, body)
         }
-        StatusCode::INTERNAL_SERVER_ERROR if response.extensions().get::<InternalErrorMarker>().is_some() => {
+        StatusCode::INTERNAL_SERVER_ERROR
+            if response.extensions().get::<InternalErrorMarker>().is_some() =>
+        {
             let (parts, _) = response.into_parts();
             let body = json!({"detail": "A server error occurred.", "request_id": request_id});
             let fresh = (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
@@ -75,5 +79,9 @@ async fn shape_errors(req: Request, next: Next) -> Response {
 
 fn panic_response(_err: Box<dyn Any + Send + 'static>) -> Response<Body> {
     tracing::error!("a request handler panicked");
-    ApiError::detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.").into_response()
+    ApiError::detail(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "A server error occurred.",
+    )
+    .into_response()
 }

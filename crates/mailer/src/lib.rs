@@ -5,6 +5,6 @@ mod render;
 mod transport;
 mod worker;
 
-pub use render::{Renderer, Rendered};
+pub use render::{Rendered, Renderer};
 pub use transport::{SmtpSettings, SmtpTls, Transport, TransportConfig};
 pub use worker::{RetryPolicy, Worker};

@@ -44,15 +44,24 @@ impl Renderer {
     pub fn new() -> Self {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None }
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
         });
         for (name, source) in TEMPLATES {
-            env.add_template(name, source).expect("built-in mail templates parse");
+            env.add_template(name, source)
+                .expect("built-in mail templates parse");
         }
         Self { env }
     }
 
-    pub fn render(&self, kind: MailKind, context: &MailContext) -> Result<Rendered, minijinja::Error> {
+    pub fn render(
+        &self,
+        kind: MailKind,
+        context: &MailContext,
+    ) -> Result<Rendered, minijinja::Error> {
         let part = |suffix: &str| -> Result<String, minijinja::Error> {
             self.env
                 .get_template(&format!("{}.{suffix}", kind.as_str()))?

@@ -53,7 +53,9 @@ pub enum TransportError {
 
 impl Transport {
     pub fn new(config: &TransportConfig, from: &str) -> Result<Self, TransportError> {
-        let from: Mailbox = from.parse().map_err(|e| TransportError::Address(format!("{e}")))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| TransportError::Address(format!("{e}")))?;
         let kind = match config {
             TransportConfig::Console => Kind::Console,
             TransportConfig::File(dir) => Kind::File(AsyncFileTransport::new(dir)),
@@ -63,13 +65,18 @@ impl Transport {
     }
 
     pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), TransportError> {
-        let to: Mailbox = to.parse().map_err(|e| TransportError::Address(format!("{e}")))?;
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| TransportError::Address(format!("{e}")))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
             .message_id(None)
-            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                mail.html.clone(),
+            ))
             .map_err(|e| TransportError::Build(e.to_string()))?;
         match &self.kind {
             Kind::Console => {
@@ -95,7 +102,9 @@ fn smtp(s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, Transpor
     let delivery = |e: lettre::transport::smtp::Error| TransportError::Delivery(e.to_string());
     let mut builder = match s.tls {
         SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-        SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host).map_err(delivery)?,
+        SmtpTls::StartTls => {
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host).map_err(delivery)?
+        }
         SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host).map_err(delivery)?,
     }
     .port(s.port)

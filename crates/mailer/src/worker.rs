@@ -23,7 +23,12 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_attempts: 8, base_delay_secs: 10, max_delay_secs: 3600, poll_interval: Duration::from_secs(2) }
+        Self {
+            max_attempts: 8,
+            base_delay_secs: 10,
+            max_delay_secs: 3600,
+            poll_interval: Duration::from_secs(2),
+        }
     }
 }
 
@@ -33,8 +38,13 @@ impl RetryPolicy {
         if attempts >= self.max_attempts {
             return None;
         }
-        let exp = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(30);
-        let delay = self.base_delay_secs.saturating_mul(1_i64 << exp).min(self.max_delay_secs);
+        let exp = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(30);
+        let delay = self
+            .base_delay_secs
+            .saturating_mul(1_i64 << exp)
+            .min(self.max_delay_secs);
         Some(now.plus_secs(delay))
     }
 }
@@ -83,18 +93,28 @@ impl Worker {
     }
 
     async fn deliver(&self, record: MailRecord) {
-        let attempts = i32::try_from(record.attempts).unwrap_or(i32::MAX).saturating_add(1);
+        let attempts = i32::try_from(record.attempts)
+            .unwrap_or(i32::MAX)
+            .saturating_add(1);
         let mail = match record.into_queued() {
             Ok(mail) => mail,
             Err((id, error)) => return self.record_failure(id, attempts, error, false).await,
         };
         let outcome = match self.renderer.render(mail.kind, &mail.context) {
-            Ok(rendered) => self.transport.send(&mail.to, &rendered).await.map_err(|e| (e.to_string(), true)),
+            Ok(rendered) => self
+                .transport
+                .send(&mail.to, &rendered)
+                .await
+                .map_err(|e| (e.to_string(), true)),
             Err(e) => Err((format!("template error: {e}"), false)),
         };
         match outcome {
             Ok(()) => {
-                tracing::info!(mail_id = mail.id, kind = mail.kind.as_str(), "mail delivered");
+                tracing::info!(
+                    mail_id = mail.id,
+                    kind = mail.kind.as_str(),
+                    "mail delivered"
+                );
                 if let Err(e) = self.store.mail_sent(mail.id, self.clock.now()).await {
                     tracing::error!(mail_id = mail.id, error = ?e, "recording a delivery failed");
                 }
@@ -104,12 +124,24 @@ impl Worker {
     }
 
     async fn record_failure(&self, id: i64, attempts: i32, error: String, retry: bool) {
-        let retry_at = if retry { self.policy.next_attempt(attempts, self.clock.now()) } else { None };
+        let retry_at = if retry {
+            self.policy.next_attempt(attempts, self.clock.now())
+        } else {
+            None
+        };
         match retry_at {
-            Some(at) => tracing::warn!(mail_id = id, attempts, retry_at = at.0, %error, "mail delivery failed; will retry"),
-            None => tracing::error!(mail_id = id, attempts, %error, "mail delivery failed; giving up"),
+            Some(at) => {
+                tracing::warn!(mail_id = id, attempts, retry_at = at.0, %error, "mail delivery failed; will retry")
+            }
+            None => {
+                tracing::error!(mail_id = id, attempts, %error, "mail delivery failed; giving up")
+            }
         }
-        let failure = MailFailure { attempts, retry_at, error };
+        let failure = MailFailure {
+            attempts,
+            retry_at,
+            error,
+        };
         if let Err(e) = self.store.mail_failed(id, &failure).await {
             tracing::error!(mail_id = id, error = ?e, "recording a delivery failure failed");
         }
@@ -122,7 +154,12 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_gives_up() {
-        let p = RetryPolicy { max_attempts: 4, base_delay_secs: 10, max_delay_secs: 25, ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            max_attempts: 4,
+            base_delay_secs: 10,
+            max_delay_secs: 25,
+            ..RetryPolicy::default()
+        };
         let now = Timestamp(1000);
         assert_eq!(p.next_attempt(1, now), Some(Timestamp(1010)));
         assert_eq!(p.next_attempt(2, now), Some(Timestamp(1020)));

@@ -53,7 +53,12 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartError> {
 }
 
 /// Build the use cases over `store`.
-pub fn accounts(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>, mail_queued: Arc<Notify>) -> Result<Accounts, StartError> {
+pub fn accounts(
+    config: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    mail_queued: Arc<Notify>,
+) -> Result<Accounts, StartError> {
     let secret = secret_key::resolve(config)?;
     let mut hasher = HasherConfig {
         memory_kib: config.argon2_memory_kib,
@@ -84,7 +89,9 @@ pub fn accounts(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>, m
             password_reset: config.password_reset_confirm_url.clone(),
             email_reset: config.email_reset_confirm_url.clone(),
         },
-        options: Options { send_confirmation_email: config.send_confirmation_email },
+        options: Options {
+            send_confirmation_email: config.send_confirmation_email,
+        },
         mail_queued,
     }))
 }
@@ -93,7 +100,8 @@ fn transport(config: &Config) -> Result<Transport, StartError> {
     let transport = match config.email_backend {
         EmailBackend::Console => TransportConfig::Console,
         EmailBackend::File => {
-            std::fs::create_dir_all(&config.email_dir).map_err(|e| StartError::Mail(e.to_string()))?;
+            std::fs::create_dir_all(&config.email_dir)
+                .map_err(|e| StartError::Mail(e.to_string()))?;
             TransportConfig::File(config.email_dir.clone())
         }
         EmailBackend::Smtp => TransportConfig::Smtp(SmtpSettings {
@@ -138,9 +146,17 @@ impl Running {
 /// Open the store, start the worker and the server.
 pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, StartError> {
     let store = open_store(config).await?;
-    let clock: Arc<dyn Clock> = overrides.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
+    let clock: Arc<dyn Clock> = overrides
+        .clock
+        .clone()
+        .unwrap_or_else(|| Arc::new(SystemClock));
     let wake = Arc::new(Notify::new());
-    let accounts = Arc::new(accounts(config, store.clone(), clock.clone(), wake.clone())?);
+    let accounts = Arc::new(accounts(
+        config,
+        store.clone(),
+        clock.clone(),
+        wake.clone(),
+    )?);
     let (stop, stopped) = watch::channel(false);
 
     let worker = Worker {
@@ -152,7 +168,9 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         policy: RetryPolicy {
             max_attempts: config.mail_max_attempts,
             base_delay_secs: config.mail_retry_delay,
-            poll_interval: overrides.mail_poll_interval.unwrap_or(Duration::from_secs(2)),
+            poll_interval: overrides
+                .mail_poll_interval
+                .unwrap_or(Duration::from_secs(2)),
             ..RetryPolicy::default()
         },
     };
@@ -161,16 +179,25 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| StartError::Bind(config.bind, e))?;
-    let addr = listener.local_addr().map_err(|e| StartError::Bind(config.bind, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Bind(config.bind, e))?;
     let app = tessera_http::router(tessera_http::AppState { accounts });
     let server = tokio::spawn(async move {
-        let served = axum::serve(listener, app).with_graceful_shutdown(wait_for(stopped)).await;
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(wait_for(stopped))
+            .await;
         if let Err(e) = served {
             tracing::error!(error = %e, "the HTTP server failed");
         }
     });
     tracing::info!(%addr, "tessera listening");
-    Ok(Running { addr, stop, server, worker })
+    Ok(Running {
+        addr,
+        stop,
+        server,
+        worker,
+    })
 }
 
 async fn wait_for(mut stopped: watch::Receiver<bool>) {

@@ -12,7 +12,11 @@ use tessera_core::domain::{EmailAddress, Password, Profile, Username};
 use tokio::sync::Notify;
 
 #[derive(Debug, Parser)]
-#[command(name = "tessera", version, about = "A self-hostable authentication service")]
+#[command(
+    name = "tessera",
+    version,
+    about = "A self-hostable authentication service"
+)]
 pub struct Cli {
     /// A TOML file with the same settings as the TESSERA_* variables (lower-case names).
     #[arg(long, global = true)]
@@ -51,7 +55,9 @@ pub enum UserCommand {
 pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
     match cli.command {
         Command::Serve => {
-            let running = app::start(&config, app::Overrides::default()).await.map_err(|e| e.to_string())?;
+            let running = app::start(&config, app::Overrides::default())
+                .await
+                .map_err(|e| e.to_string())?;
             running.until_signal().await;
             Ok(())
         }
@@ -60,19 +66,33 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
             println!("database is up to date");
             Ok(())
         }
-        Command::User(UserCommand::Create { email, username, staff, superuser }) => {
-            create_user(&config, &email, &username, staff || superuser, superuser).await
-        }
+        Command::User(UserCommand::Create {
+            email,
+            username,
+            staff,
+            superuser,
+        }) => create_user(&config, &email, &username, staff || superuser, superuser).await,
     }
 }
 
-async fn create_user(config: &Config, email: &str, username: &str, staff: bool, superuser: bool) -> Result<(), String> {
+async fn create_user(
+    config: &Config,
+    email: &str,
+    username: &str,
+    staff: bool,
+    superuser: bool,
+) -> Result<(), String> {
     let email = EmailAddress::parse(email).map_err(|e| format!("--email: {e}"))?;
     let username = Username::parse(username).map_err(|e| format!("--username: {e}"))?;
     let password = Password::parse(read_password()?).map_err(|e| format!("password: {e}"))?;
     let store = app::open_store(config).await.map_err(|e| e.to_string())?;
-    let accounts = app::accounts(config, store, Arc::new(SystemClock), Arc::new(Notify::new()))
-        .map_err(|e| e.to_string())?;
+    let accounts = app::accounts(
+        config,
+        store,
+        Arc::new(SystemClock),
+        Arc::new(Notify::new()),
+    )
+    .map_err(|e| e.to_string())?;
     let registration = Registration {
         email,
         username,
@@ -106,6 +126,9 @@ fn read_password() -> Result<String, String> {
         return Ok(first);
     }
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

@@ -120,7 +120,10 @@ impl Config {
         let mut figment = Figment::new();
         if let Some(file) = file {
             if !file.exists() {
-                return Err(ConfigError::Invalid(format!("config file {} not found", file.display())));
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} not found",
+                    file.display()
+                )));
             }
             figment = figment.merge(Toml::file(file));
         }
@@ -145,26 +148,38 @@ impl Config {
         if self.password_reset_timeout <= 0 {
             return bad("TESSERA_PASSWORD_RESET_TIMEOUT must be positive");
         }
-        if !(self.frontend_url.starts_with("http://") || self.frontend_url.starts_with("https://")) {
+        if !(self.frontend_url.starts_with("http://") || self.frontend_url.starts_with("https://"))
+        {
             return bad("TESSERA_FRONTEND_URL must start with http:// or https://");
         }
         for (name, template) in [
             ("TESSERA_ACTIVATION_URL", &self.activation_url),
-            ("TESSERA_PASSWORD_RESET_CONFIRM_URL", &self.password_reset_confirm_url),
-            ("TESSERA_EMAIL_RESET_CONFIRM_URL", &self.email_reset_confirm_url),
+            (
+                "TESSERA_PASSWORD_RESET_CONFIRM_URL",
+                &self.password_reset_confirm_url,
+            ),
+            (
+                "TESSERA_EMAIL_RESET_CONFIRM_URL",
+                &self.email_reset_confirm_url,
+            ),
         ] {
             if !template.contains("{uid}") || !template.contains("{token}") {
-                return Err(ConfigError::Invalid(format!("{name} must contain {{uid}} and {{token}}")));
+                return Err(ConfigError::Invalid(format!(
+                    "{name} must contain {{uid}} and {{token}}"
+                )));
             }
         }
         if self.mail_max_attempts < 1 || self.mail_retry_delay < 1 {
-            return bad("TESSERA_MAIL_MAX_ATTEMPTS and TESSERA_MAIL_RETRY_DELAY must be at least 1");
+            return bad(
+                "TESSERA_MAIL_MAX_ATTEMPTS and TESSERA_MAIL_RETRY_DELAY must be at least 1",
+            );
         }
         Ok(())
     }
 
     pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+        self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://")
     }
 
     /// The SQLite database file, when the database is SQLite.
@@ -172,7 +187,10 @@ impl Config {
         if self.is_postgres() {
             return None;
         }
-        let rest = self.database_url.strip_prefix("sqlite:").unwrap_or(&self.database_url);
+        let rest = self
+            .database_url
+            .strip_prefix("sqlite:")
+            .unwrap_or(&self.database_url);
         let path = rest.trim_start_matches("//");
         let path = path.split('?').next().unwrap_or(path);
         (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))

@@ -8,5 +8,5 @@ pub mod config;
 mod secret_key;
 pub mod telemetry;
 
-pub use app::{Running, Overrides, open_store, start};
+pub use app::{Overrides, Running, open_store, start};
 pub use config::Config;

@@ -7,7 +7,9 @@ use tessera_core::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretKeyError {
-    #[error("TESSERA_SECRET_KEY is required with PostgreSQL (a generated key is only kept beside a SQLite file)")]
+    #[error(
+        "TESSERA_SECRET_KEY is required with PostgreSQL (a generated key is only kept beside a SQLite file)"
+    )]
     Required,
     #[error("the stored secret key {0} is unreadable or shorter than 32 bytes")]
     BadFile(PathBuf),
@@ -26,14 +28,19 @@ pub fn resolve(config: &Config) -> Result<Secret, SecretKeyError> {
         db.file_stem().and_then(|s| s.to_str()).unwrap_or("tessera")
     ));
     if path.exists() {
-        let key = std::fs::read_to_string(&path).map_err(|_| SecretKeyError::BadFile(path.clone()))?;
+        let key =
+            std::fs::read_to_string(&path).map_err(|_| SecretKeyError::BadFile(path.clone()))?;
         let key = key.trim().to_owned();
         if key.len() < 32 {
             return Err(SecretKeyError::BadFile(path));
         }
         return Ok(Secret::new(key));
     }
-    let key = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let key = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
     write_private(&path, &key).map_err(|e| SecretKeyError::Write(path.clone(), e))?;
     tracing::warn!(path = %path.display(), "no TESSERA_SECRET_KEY set: generated one and stored it beside the database");
     Ok(Secret::new(key))

@@ -49,7 +49,10 @@ impl Store for PgStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query!("SELECT 1 AS one").fetch_one(&self.pool).await.map_err(backend)?;
+        sqlx::query!("SELECT 1 AS one")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
@@ -61,7 +64,11 @@ impl Store for PgStore {
         users::by_email(&self.pool, email).await
     }
 
-    async fn username_taken(&self, username: &str, except: Option<UserId>) -> Result<bool, StoreError> {
+    async fn username_taken(
+        &self,
+        username: &str,
+        except: Option<UserId>,
+    ) -> Result<bool, StoreError> {
         users::username_taken(&self.pool, username, except).await
     }
 

@@ -7,13 +7,26 @@ use tessera_core::mail::NewMail;
 use tessera_core::ports::{MailFailure, StoreError};
 use tessera_core::records::MailRecord;
 
-pub(crate) async fn enqueue<'e>(db: impl PgExecutor<'e>, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) async fn enqueue<'e>(
+    db: impl PgExecutor<'e>,
+    mail: &NewMail,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     let context = serde_json::to_string(&mail.context).map_err(backend)?;
-    let (kind, to, user_id) = (mail.kind.as_str(), mail.to.as_str(), mail.user_id.map(|u| u.0));
+    let (kind, to, user_id) = (
+        mail.kind.as_str(),
+        mail.to.as_str(),
+        mail.user_id.map(|u| u.0),
+    );
     sqlx::query!(
         "INSERT INTO mail_outbox (user_id, kind, recipient, context, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
-        user_id, kind, to, context, now.0, now.0
+        user_id,
+        kind,
+        to,
+        context,
+        now.0,
+        now.0
     )
     .execute(db)
     .await
@@ -21,19 +34,28 @@ pub(crate) async fn enqueue<'e>(db: impl PgExecutor<'e>, mail: &NewMail, now: Ti
     Ok(())
 }
 
-pub(crate) async fn due<'e>(db: impl PgExecutor<'e>, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError> {
+pub(crate) async fn due<'e>(
+    db: impl PgExecutor<'e>,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<MailRecord>, StoreError> {
     sqlx::query_as!(
         MailRecord,
         r#"SELECT id AS "id!", kind, recipient, context, attempts FROM mail_outbox
            WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2"#,
-        now.0, limit
+        now.0,
+        limit
     )
     .fetch_all(db)
     .await
     .map_err(backend)
 }
 
-pub(crate) async fn sent<'e>(db: impl PgExecutor<'e>, id: i64, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) async fn sent<'e>(
+    db: impl PgExecutor<'e>,
+    id: i64,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     sqlx::query!(
         "UPDATE mail_outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2",
         now.0, id
@@ -44,7 +66,11 @@ pub(crate) async fn sent<'e>(db: impl PgExecutor<'e>, id: i64, now: Timestamp) -
     Ok(())
 }
 
-pub(crate) async fn failed<'e>(db: impl PgExecutor<'e>, id: i64, f: &MailFailure) -> Result<(), StoreError> {
+pub(crate) async fn failed<'e>(
+    db: impl PgExecutor<'e>,
+    id: i64,
+    f: &MailFailure,
+) -> Result<(), StoreError> {
     let (status, next) = match f.retry_at {
         Some(at) => ("pending", at.0),
         None => ("failed", 0),

@@ -61,14 +61,15 @@ impl Tx for PgTx {
     }
 
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {
-        let done = sqlx::query!(
+        let done =
+            sqlx::query!(
             "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at) VALUES ($1, $2, $3)
              ON CONFLICT (jti) DO NOTHING",
             claims.jti, now.0, claims.exp
         )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(backend)?;
+            .execute(&mut *self.tx)
+            .await
+            .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -6,7 +6,10 @@ use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::ports::StoreError;
 use tessera_core::records::UserRecord;
 
-pub(crate) async fn by_id<'e>(db: impl PgExecutor<'e>, id: UserId) -> Result<Option<User>, StoreError> {
+pub(crate) async fn by_id<'e>(
+    db: impl PgExecutor<'e>,
+    id: UserId,
+) -> Result<Option<User>, StoreError> {
     let row = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
         is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
         last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
@@ -49,15 +52,24 @@ pub(crate) async fn username_taken<'e>(
     except: Option<UserId>,
 ) -> Result<bool, StoreError> {
     let except = except.map_or(0, |id| id.0);
-    let row = sqlx::query!("SELECT id FROM users WHERE username = $1 AND id <> $2", username, except)
-        .fetch_optional(db)
-        .await
-        .map_err(backend)?;
+    let row = sqlx::query!(
+        "SELECT id FROM users WHERE username = $1 AND id <> $2",
+        username,
+        except
+    )
+    .fetch_optional(db)
+    .await
+    .map_err(backend)?;
     Ok(row.is_some())
 }
 
 pub(crate) async fn insert<'e>(db: impl PgExecutor<'e>, u: &NewUser) -> Result<UserId, StoreError> {
-    let (email, key, username, hash) = (u.email.as_str(), u.email.key(), u.username.as_str(), u.password_hash.as_str());
+    let (email, key, username, hash) = (
+        u.email.as_str(),
+        u.email.key(),
+        u.username.as_str(),
+        u.password_hash.as_str(),
+    );
     let p = &u.profile;
     let id = sqlx::query_scalar!(
         r#"INSERT INTO users (email, email_key, username, password_hash, is_active, is_staff,
@@ -75,7 +87,12 @@ pub(crate) async fn insert<'e>(db: impl PgExecutor<'e>, u: &NewUser) -> Result<U
 }
 
 pub(crate) async fn update<'e>(db: impl PgExecutor<'e>, u: &User) -> Result<(), StoreError> {
-    let (email, key, username, hash) = (u.email.as_str(), u.email.key(), u.username.as_str(), u.password_hash.as_str());
+    let (email, key, username, hash) = (
+        u.email.as_str(),
+        u.email.key(),
+        u.username.as_str(),
+        u.password_hash.as_str(),
+    );
     let last_login = u.last_login.map(|t| t.0);
     let p = &u.profile;
     sqlx::query!(

@@ -5,8 +5,8 @@ mod tx;
 mod users;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 use tessera_core::Timestamp;
@@ -50,12 +50,19 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
         Ok(Box::new(tx::SqliteTx::new(tx)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query!("SELECT 1 AS one").fetch_one(&self.pool).await.map_err(backend)?;
+        sqlx::query!("SELECT 1 AS one")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
@@ -67,7 +74,11 @@ impl Store for SqliteStore {
         users::by_email(&self.pool, email).await
     }
 
-    async fn username_taken(&self, username: &str, except: Option<UserId>) -> Result<bool, StoreError> {
+    async fn username_taken(
+        &self,
+        username: &str,
+        except: Option<UserId>,
+    ) -> Result<bool, StoreError> {
         users::username_taken(&self.pool, username, except).await
     }
 

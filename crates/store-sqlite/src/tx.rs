@@ -64,7 +64,9 @@ impl Tx for SqliteTx {
         let done = sqlx::query!(
             "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at) VALUES (?, ?, ?)
              ON CONFLICT (jti) DO NOTHING",
-            claims.jti, now.0, claims.exp
+            claims.jti,
+            now.0,
+            claims.exp
         )
         .execute(&mut *self.tx)
         .await

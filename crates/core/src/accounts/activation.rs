@@ -49,7 +49,8 @@ impl Accounts {
         tx.update_user(&user).await.map_err(Internal::from)?;
         if self.options.send_confirmation_email {
             let to = user.email.clone();
-            self.queue_plain_mail(tx.as_mut(), MailKind::Confirmation, &user, &to).await?;
+            self.queue_plain_mail(tx.as_mut(), MailKind::Confirmation, &user, &to)
+                .await?;
         }
         self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, "account activated");
@@ -63,7 +64,8 @@ impl Accounts {
         let user = tx.user_by_email(email).await.map_err(Internal::from)?;
         let user = user.filter(|u| !u.is_active).ok_or(ResendError::NotFound)?;
         let template = self.links.activation.clone();
-        self.queue_link_mail(tx.as_mut(), MailKind::Activation, &user, &template).await?;
+        self.queue_link_mail(tx.as_mut(), MailKind::Activation, &user, &template)
+            .await?;
         self.commit_with_mail(tx).await?;
         Ok(())
     }
@@ -73,6 +75,9 @@ impl Accounts {
         email: &EmailAddress,
     ) -> Result<Option<ActivationStatus>, Internal> {
         let user = self.store.user_by_email(email).await?;
-        Ok(user.map(|u| ActivationStatus { email: u.email, is_active: u.is_active }))
+        Ok(user.map(|u| ActivationStatus {
+            email: u.email,
+            is_active: u.is_active,
+        }))
     }
 }

@@ -53,7 +53,8 @@ impl Accounts {
             return Ok(());
         };
         let template = self.links.password_reset.clone();
-        self.queue_link_mail(tx.as_mut(), MailKind::PasswordReset, &user, &template).await?;
+        self.queue_link_mail(tx.as_mut(), MailKind::PasswordReset, &user, &template)
+            .await?;
         self.commit_with_mail(tx).await
     }
 
@@ -65,7 +66,10 @@ impl Accounts {
         new: &Password,
     ) -> Result<(), ResetConfirmError> {
         let mut tx = self.begin().await?;
-        let user = self.user_by_uid(tx.as_mut(), uid).await?.ok_or(ResetConfirmError::InvalidUid)?;
+        let user = self
+            .user_by_uid(tx.as_mut(), uid)
+            .await?
+            .ok_or(ResetConfirmError::InvalidUid)?;
         drop(tx);
         if !self.reset_tokens.check(&user, token, self.now()) {
             return Err(ResetConfirmError::InvalidToken);
@@ -80,7 +84,12 @@ impl Accounts {
 
     /// Hash and store `new`; the stored hash changing kills every mailed token. With
     /// `record_login`, `last_login` is set as Djoser's reset confirmation does.
-    async fn store_password(&self, user: &User, new: &Password, record_login: bool) -> Result<(), Internal> {
+    async fn store_password(
+        &self,
+        user: &User,
+        new: &Password,
+        record_login: bool,
+    ) -> Result<(), Internal> {
         let hash = self.hasher.hash(new.expose()).await?;
         let mut tx = self.begin().await?;
         let Some(mut current) = tx.user_by_id(user.id).await? else {

@@ -38,10 +38,12 @@ impl Accounts {
         if self.require_password(user, current).await.is_err() {
             return Err(SetEmailError::WrongCurrent);
         }
-        self.store_email(user, new_email).await.map_err(|e| match e {
-            StoreEmailError::Taken => SetEmailError::Taken,
-            StoreEmailError::Internal(i) => SetEmailError::Internal(i),
-        })
+        self.store_email(user, new_email)
+            .await
+            .map_err(|e| match e {
+                StoreEmailError::Taken => SetEmailError::Taken,
+                StoreEmailError::Internal(i) => SetEmailError::Internal(i),
+            })
     }
 
     /// Queue an e-mail reset link when `email` names an active account; silent otherwise.
@@ -52,7 +54,8 @@ impl Accounts {
             return Ok(());
         };
         let template = self.links.email_reset.clone();
-        self.queue_link_mail(tx.as_mut(), MailKind::EmailReset, &user, &template).await?;
+        self.queue_link_mail(tx.as_mut(), MailKind::EmailReset, &user, &template)
+            .await?;
         self.commit_with_mail(tx).await
     }
 
@@ -72,14 +75,24 @@ impl Accounts {
         if !self.reset_tokens.check(&user, token, self.now()) {
             return Err(EmailResetConfirmError::InvalidToken);
         }
-        self.store_email(&user, new_email).await.map_err(|e| match e {
-            StoreEmailError::Taken => EmailResetConfirmError::Taken,
-            StoreEmailError::Internal(i) => EmailResetConfirmError::Internal(i),
-        })
+        self.store_email(&user, new_email)
+            .await
+            .map_err(|e| match e {
+                StoreEmailError::Taken => EmailResetConfirmError::Taken,
+                StoreEmailError::Internal(i) => EmailResetConfirmError::Internal(i),
+            })
     }
 
-    async fn store_email(&self, user: &User, new_email: EmailAddress) -> Result<(), StoreEmailError> {
-        if let Some(other) = self.store.user_by_email(&new_email).await.map_err(Internal::from)?
+    async fn store_email(
+        &self,
+        user: &User,
+        new_email: EmailAddress,
+    ) -> Result<(), StoreEmailError> {
+        if let Some(other) = self
+            .store
+            .user_by_email(&new_email)
+            .await
+            .map_err(Internal::from)?
             && other.id != user.id
         {
             return Err(StoreEmailError::Taken);

@@ -144,7 +144,12 @@ impl Accounts {
         let mut context = self.context_for(user);
         context.url = Some(url);
         context.uid = Some(uid);
-        let mail = NewMail { kind, user_id: Some(user.id), to: user.email.clone(), context };
+        let mail = NewMail {
+            kind,
+            user_id: Some(user.id),
+            to: user.email.clone(),
+            context,
+        };
         tx.enqueue_mail(&mail, now).await?;
         Ok(())
     }

@@ -51,14 +51,26 @@ impl Accounts {
     }
 
     #[tracing::instrument(skip_all, fields(user_id = id.0))]
-    pub async fn update_profile(&self, id: UserId, change: ProfileUpdate) -> Result<User, UpdateError> {
+    pub async fn update_profile(
+        &self,
+        id: UserId,
+        change: ProfileUpdate,
+    ) -> Result<User, UpdateError> {
         if let Some(name) = &change.username
-            && self.store.username_taken(name.as_str(), Some(id)).await.map_err(Internal::from)?
+            && self
+                .store
+                .username_taken(name.as_str(), Some(id))
+                .await
+                .map_err(Internal::from)?
         {
             return Err(UpdateError::UsernameTaken);
         }
         let mut tx = self.begin().await?;
-        let mut user = tx.user_by_id(id).await.map_err(Internal::from)?.ok_or(UpdateError::Gone)?;
+        let mut user = tx
+            .user_by_id(id)
+            .await
+            .map_err(Internal::from)?
+            .ok_or(UpdateError::Gone)?;
         if let Some(name) = change.username {
             user.username = name;
         }
@@ -66,7 +78,9 @@ impl Accounts {
             user.profile.set(field, value);
         }
         match tx.update_user(&user).await {
-            Err(StoreError::Conflict(UniqueField::Username)) => return Err(UpdateError::UsernameTaken),
+            Err(StoreError::Conflict(UniqueField::Username)) => {
+                return Err(UpdateError::UsernameTaken);
+            }
             other => other.map_err(Internal::from)?,
         }
         tx.commit().await.map_err(Internal::from)?;
@@ -76,8 +90,15 @@ impl Accounts {
     /// Delete `target` once `actor` (its owner, or staff) proves their password; the
     /// account's tokens and queued mail go with it.
     #[tracing::instrument(skip_all, fields(actor = actor.id.0, target = target.0))]
-    pub async fn delete_account(&self, actor: &User, target: UserId, password: &Password) -> Result<(), DeleteError> {
-        self.require_password(actor, password).await.map_err(|_| DeleteError::WrongPassword)?;
+    pub async fn delete_account(
+        &self,
+        actor: &User,
+        target: UserId,
+        password: &Password,
+    ) -> Result<(), DeleteError> {
+        self.require_password(actor, password)
+            .await
+            .map_err(|_| DeleteError::WrongPassword)?;
         let mut tx = self.begin().await?;
         tx.delete_user(target).await.map_err(Internal::from)?;
         tx.commit().await.map_err(Internal::from)?;
@@ -86,8 +107,16 @@ impl Accounts {
     }
 
     /// `Ok` when `password` is the user's current password.
-    pub(super) async fn require_password(&self, user: &User, password: &Password) -> Result<(), ()> {
-        match self.hasher.verify(password.expose(), Some(&user.password_hash)).await {
+    pub(super) async fn require_password(
+        &self,
+        user: &User,
+        password: &Password,
+    ) -> Result<(), ()> {
+        match self
+            .hasher
+            .verify(password.expose(), Some(&user.password_hash))
+            .await
+        {
             Verification::Valid { .. } => Ok(()),
             Verification::Invalid => Err(()),
         }

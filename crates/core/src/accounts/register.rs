@@ -38,8 +38,14 @@ pub enum RegisterError {
 impl From<StoreError> for RegisterError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(UniqueField::Email) => Self::Taken { email: true, username: false },
-            StoreError::Conflict(UniqueField::Username) => Self::Taken { email: false, username: true },
+            StoreError::Conflict(UniqueField::Email) => Self::Taken {
+                email: true,
+                username: false,
+            },
+            StoreError::Conflict(UniqueField::Username) => Self::Taken {
+                email: false,
+                username: true,
+            },
             other => Self::Internal(other.into()),
         }
     }
@@ -51,7 +57,10 @@ impl Accounts {
         let email_taken = self.store.user_by_email(&r.email).await?.is_some();
         let username_taken = self.store.username_taken(r.username.as_str(), None).await?;
         if email_taken || username_taken {
-            return Err(RegisterError::Taken { email: email_taken, username: username_taken });
+            return Err(RegisterError::Taken {
+                email: email_taken,
+                username: username_taken,
+            });
         }
         let attrs = UserAttributes {
             username: r.username.as_str(),
@@ -63,14 +72,24 @@ impl Accounts {
         if !problems.is_empty() {
             return Err(RegisterError::WeakPassword(problems));
         }
-        let password_hash = self.hasher.hash(r.password.expose()).await.map_err(Internal::from)?;
+        let password_hash = self
+            .hasher
+            .hash(r.password.expose())
+            .await
+            .map_err(Internal::from)?;
         let new = NewUser {
             email: r.email,
             username: r.username,
             password_hash,
             is_active: !matches!(r.kind, AccountKind::SelfService),
             is_staff: matches!(r.kind, AccountKind::Operator { staff: true, .. }),
-            is_superuser: matches!(r.kind, AccountKind::Operator { superuser: true, .. }),
+            is_superuser: matches!(
+                r.kind,
+                AccountKind::Operator {
+                    superuser: true,
+                    ..
+                }
+            ),
             date_joined: self.now(),
             profile: r.profile,
         };
@@ -78,7 +97,8 @@ impl Accounts {
         let user = tx.insert_user(&new).await?;
         if r.kind == AccountKind::SelfService {
             let template = self.links.activation.clone();
-            self.queue_link_mail(tx.as_mut(), MailKind::Activation, &user, &template).await?;
+            self.queue_link_mail(tx.as_mut(), MailKind::Activation, &user, &template)
+                .await?;
         }
         self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, "account registered");

@@ -60,7 +60,11 @@ impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn login(&self, email: &str, password: &Password) -> Result<TokenPair, LoginError> {
         let user = match EmailAddress::parse(email) {
-            Ok(email) => self.store.user_by_email(&email).await.map_err(Internal::from)?,
+            Ok(email) => self
+                .store
+                .user_by_email(&email)
+                .await
+                .map_err(Internal::from)?,
             Err(_) => None,
         };
         let verdict = self
@@ -76,11 +80,17 @@ impl Accounts {
         let pair = self.jwt.pair(user.id, self.now());
         let mut tx = self.begin().await?;
         if needs_rehash {
-            user.password_hash = self.hasher.hash(password.expose()).await.map_err(Internal::from)?;
+            user.password_hash = self
+                .hasher
+                .hash(password.expose())
+                .await
+                .map_err(Internal::from)?;
             tx.update_user(&user).await.map_err(Internal::from)?;
             tracing::info!(user_id = user.id.0, "password hash upgraded");
         }
-        tx.add_outstanding(&pair.refresh_claims).await.map_err(Internal::from)?;
+        tx.add_outstanding(&pair.refresh_claims)
+            .await
+            .map_err(Internal::from)?;
         tx.commit().await.map_err(Internal::from)?;
         Ok(pair)
     }
@@ -91,31 +101,56 @@ impl Accounts {
             .jwt
             .decode(token, Some(TokenType::Refresh))
             .map_err(RefreshError::Token)?;
-        if self.store.is_blacklisted(&claims.jti).await.map_err(Internal::from)? {
+        if self
+            .store
+            .is_blacklisted(&claims.jti)
+            .await
+            .map_err(Internal::from)?
+        {
             return Err(RefreshError::Blacklisted);
         }
-        let user = self.store.user_by_id(claims.user_id()).await.map_err(Internal::from)?;
-        let user = user.filter(|u| u.is_active).ok_or(RefreshError::NoActiveAccount)?;
+        let user = self
+            .store
+            .user_by_id(claims.user_id())
+            .await
+            .map_err(Internal::from)?;
+        let user = user
+            .filter(|u| u.is_active)
+            .ok_or(RefreshError::NoActiveAccount)?;
         let now = self.now();
         let (access, _) = self.jwt.mint(TokenType::Access, user.id, now);
         if !self.jwt.config.rotate_refresh_tokens {
-            return Ok(Refreshed { access, refresh: None });
+            return Ok(Refreshed {
+                access,
+                refresh: None,
+            });
         }
         let (refresh, new_claims) = self.jwt.mint(TokenType::Refresh, user.id, now);
         let mut tx = self.begin().await?;
-        if self.jwt.config.blacklist_after_rotation && !tx.blacklist(&claims, now).await.map_err(Internal::from)? {
+        if self.jwt.config.blacklist_after_rotation
+            && !tx.blacklist(&claims, now).await.map_err(Internal::from)?
+        {
             return Err(RefreshError::Blacklisted);
         }
-        tx.add_outstanding(&new_claims).await.map_err(Internal::from)?;
+        tx.add_outstanding(&new_claims)
+            .await
+            .map_err(Internal::from)?;
         tx.commit().await.map_err(Internal::from)?;
-        Ok(Refreshed { access, refresh: Some(refresh) })
+        Ok(Refreshed {
+            access,
+            refresh: Some(refresh),
+        })
     }
 
     /// SimpleJWT's verify: any token type, signature and expiry, and the blacklist.
     pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
         let claims = self.jwt.decode(token, None).map_err(VerifyError::Token)?;
         if self.jwt.config.blacklist_after_rotation
-            && self.store.is_blacklisted(&claims.jti).await.map_err(Internal::from)?
+            && self
+                .store
+                .is_blacklisted(&claims.jti)
+                .await
+                .map_err(Internal::from)?
         {
             return Err(VerifyError::Blacklisted);
         }
@@ -128,7 +163,11 @@ impl Accounts {
             .jwt
             .decode(token, Some(TokenType::Access))
             .map_err(AuthError::Token)?;
-        let user = self.store.user_by_id(claims.user_id()).await.map_err(Internal::from)?;
+        let user = self
+            .store
+            .user_by_id(claims.user_id())
+            .await
+            .map_err(Internal::from)?;
         let user = user.ok_or(AuthError::UserNotFound)?;
         if !user.is_active {
             return Err(AuthError::UserInactive);

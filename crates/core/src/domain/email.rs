@@ -97,7 +97,17 @@ mod tests {
 
     #[test]
     fn refuses_bad_addresses() {
-        for bad in ["", "plain", "a@b", "a@@b.io", "a..b@x.io", ".a@x.io", "a@-x.io", "a b@x.io", "a@x.c"] {
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "a@@b.io",
+            "a..b@x.io",
+            ".a@x.io",
+            "a@-x.io",
+            "a b@x.io",
+            "a@x.c",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
         let long = format!("{}@x.io", "a".repeat(250));

@@ -58,7 +58,10 @@ mod tests {
         assert!(Username::parse("a.b@c+d-e_f").is_ok());
         assert!(Username::parse("a b").is_err());
         assert!(Username::parse("a/b").is_err());
-        assert_eq!(Username::parse(&"x".repeat(151)), Err(ParseError::TooLong(150)));
+        assert_eq!(
+            Username::parse(&"x".repeat(151)),
+            Err(ParseError::TooLong(150))
+        );
         assert!(Username::parse(&"x".repeat(150)).is_ok());
     }
 }

@@ -1,7 +1,9 @@
 //! `PasswordHasher`: Argon2id PHC hashing and verification on a bounded blocking pool.
 
 use super::django;
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier, Version};
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier, Version,
+};
 use std::fmt;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -63,7 +65,9 @@ pub enum HashError {
 pub enum Verification {
     Invalid,
     /// Correct; `needs_rehash` when the stored hash is not Argon2id at the current parameters.
-    Valid { needs_rehash: bool },
+    Valid {
+        needs_rehash: bool,
+    },
 }
 
 #[derive(Clone)]
@@ -77,7 +81,9 @@ pub struct PasswordHasher {
 
 impl fmt::Debug for PasswordHasher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PasswordHasher").field("params", &self.params).finish()
+        f.debug_struct("PasswordHasher")
+            .field("params", &self.params)
+            .finish()
     }
 }
 
@@ -184,19 +190,34 @@ mod tests {
     async fn hashes_and_verifies() {
         let h = PasswordHasher::new(HasherConfig::default()).unwrap();
         let stored = h.hash("correct horse").await.unwrap();
-        assert!(stored.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(
+            stored
+                .as_str()
+                .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+        );
         assert_eq!(
             h.verify("correct horse", Some(&stored)).await,
-            Verification::Valid { needs_rehash: false }
+            Verification::Valid {
+                needs_rehash: false
+            }
         );
-        assert_eq!(h.verify("wrong", Some(&stored)).await, Verification::Invalid);
+        assert_eq!(
+            h.verify("wrong", Some(&stored)).await,
+            Verification::Invalid
+        );
         assert_eq!(h.verify("correct horse", None).await, Verification::Invalid);
         assert!(!format!("{stored:?}").contains("m=19456"));
     }
 
     #[test]
     fn refuses_weak_params() {
-        let cfg = HasherConfig { memory_kib: 4096, ..HasherConfig::default() };
-        assert!(matches!(PasswordHasher::new(cfg), Err(HashError::WeakParams)));
+        let cfg = HasherConfig {
+            memory_kib: 4096,
+            ..HasherConfig::default()
+        };
+        assert!(matches!(
+            PasswordHasher::new(cfg),
+            Err(HashError::WeakParams)
+        ));
     }
 }

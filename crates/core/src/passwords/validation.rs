@@ -139,9 +139,15 @@ mod tests {
         assert_eq!(check("password"), ["This password is too common."]);
         assert_eq!(
             check("12345678"),
-            ["This password is too common.", "This password is entirely numeric."]
+            [
+                "This password is too common.",
+                "This password is entirely numeric."
+            ]
         );
         assert_eq!(check("98237461029"), ["This password is entirely numeric."]);
-        assert_eq!(check("yotoelectronics"), ["The password is too similar to the email address."]);
+        assert_eq!(
+            check("yotoelectronics"),
+            ["The password is too similar to the email address."]
+        );
     }
 }

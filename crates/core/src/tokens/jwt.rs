@@ -118,7 +118,9 @@ pub struct JwtKeys {
 
 impl fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JwtKeys").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("JwtKeys")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -155,7 +157,11 @@ impl JwtKeys {
     pub fn pair(&self, user: UserId, now: Timestamp) -> TokenPair {
         let (refresh, refresh_claims) = self.mint(TokenType::Refresh, user, now);
         let (access, _) = self.mint(TokenType::Access, user, now);
-        TokenPair { access, refresh, refresh_claims }
+        TokenPair {
+            access,
+            refresh,
+            refresh_claims,
+        }
     }
 
     fn sign(&self, claims: &Claims) -> String {
@@ -199,7 +205,10 @@ mod tests {
         assert_eq!(claims.user_id(), UserId(7));
         assert_eq!(claims.exp - claims.iat, 300);
         assert_eq!(claims.jti.len(), 32);
-        assert_eq!(k.decode(&pair.access, Some(TokenType::Refresh)), Err(JwtError::WrongType));
+        assert_eq!(
+            k.decode(&pair.access, Some(TokenType::Refresh)),
+            Err(JwtError::WrongType)
+        );
         assert_eq!(k.decode("garbage", None), Err(JwtError::Invalid));
         let (old, _) = k.mint(TokenType::Access, UserId(7), Timestamp(now.0 - 1000));
         assert_eq!(k.decode(&old, None), Err(JwtError::Expired));

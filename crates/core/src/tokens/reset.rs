@@ -35,7 +35,10 @@ pub struct ResetTokens {
 
 impl ResetTokens {
     pub fn new(secret: Secret, timeout_secs: i64) -> Self {
-        Self { secret, timeout_secs }
+        Self {
+            secret,
+            timeout_secs,
+        }
     }
 
     pub fn make(&self, user: &User, now: Timestamp) -> String {
@@ -135,7 +138,10 @@ mod tests {
     fn base36() {
         assert_eq!(int_to_base36(0), "0");
         assert_eq!(int_to_base36(35), "z");
-        assert_eq!(base36_to_int("br8o5n"), Some(i64::from_str_radix("br8o5n", 36).unwrap()));
+        assert_eq!(
+            base36_to_int("br8o5n"),
+            Some(i64::from_str_radix("br8o5n", 36).unwrap())
+        );
         assert_eq!(base36_to_int("00000000000000"), None);
     }
 }

@@ -4,9 +4,9 @@ use super::{errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde_json::Value;
 use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration};
 use tessera_core::domain::{Profile, ProfileField, User, UserId};
@@ -15,19 +15,37 @@ type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
 pub async fn register(State(state): State<AppState>, Body(body): Body) -> Answer {
     let mut f = Fields::new(body);
-    let (username, email, password) = (f.username("username"), f.email("email"), f.password("password"));
+    let (username, email, password) = (
+        f.username("username"),
+        f.email("email"),
+        f.password("password"),
+    );
     let profile = read_profile(&mut f);
     f.finish()?;
     let (Some(username), Some(email), Some(password)) = (username, email, password) else {
         unreachable!("finish() reports missing fields");
     };
-    let registration = Registration { email, username, password, profile: profile.0, kind: AccountKind::SelfService };
-    let user = state.accounts.register(registration).await.map_err(errors::register)?;
+    let registration = Registration {
+        email,
+        username,
+        password,
+        profile: profile.0,
+        kind: AccountKind::SelfService,
+    };
+    let user = state
+        .accounts
+        .register(registration)
+        .await
+        .map_err(errors::register)?;
     Ok((StatusCode::CREATED, Json(view::created(&user))))
 }
 
 pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Answer {
-    let users = state.accounts.visible_users(&me).await.map_err(errors::internal)?;
+    let users = state
+        .accounts
+        .visible_users(&me)
+        .await
+        .map_err(errors::internal)?;
     Ok((StatusCode::OK, Json(users.iter().map(view::user).collect())))
 }
 
@@ -35,19 +53,35 @@ pub async fn me(CurrentUser(me): CurrentUser) -> Answer {
     Ok((StatusCode::OK, Json(view::user(&me))))
 }
 
-pub async fn put_me(State(state): State<AppState>, CurrentUser(me): CurrentUser, Body(body): Body) -> Answer {
+pub async fn put_me(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Body(body): Body,
+) -> Answer {
     update(&state, me.id, body, false).await
 }
 
-pub async fn patch_me(State(state): State<AppState>, CurrentUser(me): CurrentUser, Body(body): Body) -> Answer {
+pub async fn patch_me(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Body(body): Body,
+) -> Answer {
     update(&state, me.id, body, true).await
 }
 
-pub async fn delete_me(State(state): State<AppState>, CurrentUser(me): CurrentUser, Body(body): Body) -> Result<StatusCode, ApiError> {
+pub async fn delete_me(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
     delete(&state, &me, me.id, body).await
 }
 
-pub async fn by_id(State(state): State<AppState>, CurrentUser(me): CurrentUser, Path(id): Path<String>) -> Answer {
+pub async fn by_id(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+) -> Answer {
     let target = visible(&state, &me, &id).await?;
     Ok((StatusCode::OK, Json(view::user(&target))))
 }
@@ -78,38 +112,65 @@ pub async fn delete_by_id(
     Path(id): Path<String>,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    if !me.is_staff && id.parse::<i64>().ok() != Some(me.id.0) {
+        return Err(errors::forbidden());
+    }
     let target = visible(&state, &me, &id).await?;
     delete(&state, &me, target.id, body).await
 }
 
 /// The user `id` names, if `me` may see it; 404 otherwise (HIDE_USERS).
 async fn visible(state: &AppState, me: &User, id: &str) -> Result<User, ApiError> {
-    let id = id.parse::<i64>().map(UserId).map_err(|_| errors::no_such_user())?;
+    let missing = || {
+        if me.is_staff {
+            errors::no_such_user()
+        } else {
+            errors::not_found()
+        }
+    };
+    let id = id.parse::<i64>().map(UserId).map_err(|_| missing())?;
     state
         .accounts
         .visible_user(me, id)
         .await
         .map_err(errors::internal)?
-        .ok_or_else(errors::no_such_user)
+        .ok_or_else(missing)
 }
 
 /// PUT needs `username`; PATCH takes any subset. `email` and `id` are read-only and ignored.
 async fn update(state: &AppState, id: UserId, body: Value, partial: bool) -> Answer {
     let mut f = Fields::new(body);
-    let username = if partial && !f.has("username") { None } else { f.username("username") };
+    let username = if partial && !f.has("username") {
+        None
+    } else {
+        f.username("username")
+    };
     let (_, fields) = read_profile(&mut f);
     f.finish()?;
     let change = ProfileUpdate { username, fields };
-    let user = state.accounts.update_profile(id, change).await.map_err(errors::update)?;
+    let user = state
+        .accounts
+        .update_profile(id, change)
+        .await
+        .map_err(errors::update)?;
     Ok((StatusCode::OK, Json(view::user(&user))))
 }
 
-async fn delete(state: &AppState, me: &User, target: UserId, body: Value) -> Result<StatusCode, ApiError> {
+async fn delete(
+    state: &AppState,
+    me: &User,
+    target: UserId,
+    body: Value,
+) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
     let password = f.password("current_password");
     f.finish()?;
     let password = password.expect("finish() reports a missing password");
-    state.accounts.delete_account(me, target, &password).await.map_err(errors::delete)?;
+    state
+        .accounts
+        .delete_account(me, target, &password)
+        .await
+        .map_err(errors::delete)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

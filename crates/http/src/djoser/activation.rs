@@ -4,31 +4,50 @@
 use super::errors;
 use crate::AppState;
 use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde_json::{Value, json};
 use tessera_core::domain::EmailAddress;
 
-pub async fn activate(State(state): State<AppState>, Body(body): Body) -> Result<StatusCode, ApiError> {
+pub async fn activate(
+    State(state): State<AppState>,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
     let (uid, token) = (f.required("uid"), f.required("token"));
     f.finish()?;
-    let (Some(uid), Some(token)) = (uid, token) else { unreachable!("finish() reports missing fields") };
-    state.accounts.activate(&uid, &token).await.map_err(errors::activate)?;
+    let (Some(uid), Some(token)) = (uid, token) else {
+        unreachable!("finish() reports missing fields")
+    };
+    state
+        .accounts
+        .activate(&uid, &token)
+        .await
+        .map_err(errors::activate)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn resend(State(state): State<AppState>, Body(body): Body) -> Result<StatusCode, ApiError> {
+pub async fn resend(
+    State(state): State<AppState>,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
     let email = f.email("email");
     f.finish()?;
     let email = email.expect("finish() reports a missing e-mail");
-    state.accounts.resend_activation(&email).await.map_err(errors::resend)?;
+    state
+        .accounts
+        .resend_activation(&email)
+        .await
+        .map_err(errors::resend)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn status(State(state): State<AppState>, Path(email): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn status(
+    State(state): State<AppState>,
+    Path(email): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let not_found = || ApiError::detail(StatusCode::NOT_FOUND, "Not found.");
     let email = EmailAddress::parse(&email).map_err(|_| not_found())?;
     let status = state
@@ -37,5 +56,7 @@ pub async fn status(State(state): State<AppState>, Path(email): Path<String>) ->
         .await
         .map_err(errors::internal)?
         .ok_or_else(not_found)?;
-    Ok(Json(json!({"email": status.email.as_str(), "is_active": status.is_active})))
+    Ok(Json(
+        json!({"email": status.email.as_str(), "is_active": status.is_active}),
+    ))
 }

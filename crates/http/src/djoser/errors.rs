@@ -33,7 +33,9 @@ pub fn register(e: RegisterError) -> ApiError {
             }
             ApiError::new(StatusCode::BAD_REQUEST, body.into())
         }
-        RegisterError::WeakPassword(problems) => ApiError::new(StatusCode::BAD_REQUEST, json!({"password": problems})),
+        RegisterError::WeakPassword(problems) => {
+            ApiError::new(StatusCode::BAD_REQUEST, json!({"password": problems}))
+        }
         RegisterError::Internal(e) => internal(e),
     }
 }
@@ -42,7 +44,9 @@ pub fn activate(e: ActivateError) -> ApiError {
     match e {
         ActivateError::InvalidUid => ApiError::field("uid", &[INVALID_UID]),
         ActivateError::InvalidToken => ApiError::field("token", &[INVALID_TOKEN]),
-        ActivateError::Stale => ApiError::detail(StatusCode::FORBIDDEN, "Stale token for given user."),
+        ActivateError::Stale => {
+            ApiError::detail(StatusCode::FORBIDDEN, "Stale token for given user.")
+        }
         ActivateError::Internal(e) => internal(e),
     }
 }
@@ -56,10 +60,9 @@ pub fn resend(e: ResendError) -> ApiError {
 
 pub fn login(e: LoginError) -> ApiError {
     match e {
-        LoginError::InvalidCredentials => ApiError::coded(
+        LoginError::InvalidCredentials => ApiError::detail(
             StatusCode::UNAUTHORIZED,
             "No active account found with the given credentials",
-            "no_active_account",
         ),
         LoginError::Internal(e) => internal(e),
     }
@@ -70,17 +73,20 @@ fn token_not_valid(e: JwtError) -> ApiError {
 }
 
 fn blacklisted() -> ApiError {
-    ApiError::coded(StatusCode::UNAUTHORIZED, "Token is blacklisted", "token_not_valid")
+    ApiError::coded(
+        StatusCode::UNAUTHORIZED,
+        "Token is blacklisted",
+        "token_not_valid",
+    )
 }
 
 pub fn refresh(e: RefreshError) -> ApiError {
     match e {
         RefreshError::Token(e) => token_not_valid(e),
         RefreshError::Blacklisted => blacklisted(),
-        RefreshError::NoActiveAccount => ApiError::coded(
+        RefreshError::NoActiveAccount => ApiError::detail(
             StatusCode::UNAUTHORIZED,
             "No active account found for the given token.",
-            "no_active_account",
         ),
         RefreshError::Internal(e) => internal(e),
     }
@@ -89,7 +95,10 @@ pub fn refresh(e: RefreshError) -> ApiError {
 pub fn verify(e: VerifyError) -> ApiError {
     match e {
         VerifyError::Token(e) => token_not_valid(e),
-        VerifyError::Blacklisted => blacklisted(),
+        VerifyError::Blacklisted => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": ["Token is blacklisted"]}),
+        ),
         VerifyError::Internal(e) => internal(e),
     }
 }
@@ -97,7 +106,7 @@ pub fn verify(e: VerifyError) -> ApiError {
 pub fn update(e: UpdateError) -> ApiError {
     match e {
         UpdateError::UsernameTaken => ApiError::field("username", &[USERNAME_TAKEN]),
-        UpdateError::Gone => ApiError::detail(StatusCode::NOT_FOUND, "No User matches the given query."),
+        UpdateError::Gone => not_found(),
         UpdateError::Internal(e) => internal(e),
     }
 }
@@ -112,7 +121,9 @@ pub fn delete(e: DeleteError) -> ApiError {
 pub fn set_password(e: SetPasswordError) -> ApiError {
     match e {
         SetPasswordError::WrongCurrent => ApiError::field("current_password", &[INVALID_PASSWORD]),
-        SetPasswordError::WeakPassword(p) => ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p})),
+        SetPasswordError::WeakPassword(p) => {
+            ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
+        }
         SetPasswordError::Internal(e) => internal(e),
     }
 }
@@ -121,7 +132,9 @@ pub fn reset_confirm(e: ResetConfirmError) -> ApiError {
     match e {
         ResetConfirmError::InvalidUid => ApiError::field("uid", &[INVALID_UID]),
         ResetConfirmError::InvalidToken => ApiError::field("token", &[INVALID_TOKEN]),
-        ResetConfirmError::WeakPassword(p) => ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p})),
+        ResetConfirmError::WeakPassword(p) => {
+            ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
+        }
         ResetConfirmError::Internal(e) => internal(e),
     }
 }
@@ -143,7 +156,21 @@ pub fn email_reset_confirm(e: EmailResetConfirmError) -> ApiError {
     }
 }
 
-/// Another user's record, as Djoser's HIDE_USERS answers it.
+/// Another user's record as HIDE_USERS answers a non-staff caller (whether or not it exists,
+/// so ids cannot be probed).
+pub fn not_found() -> ApiError {
+    ApiError::detail(StatusCode::NOT_FOUND, "Not found.")
+}
+
+/// An id that names no account, as answered to staff.
 pub fn no_such_user() -> ApiError {
     ApiError::detail(StatusCode::NOT_FOUND, "No User matches the given query.")
+}
+
+/// DELETE on someone else's account by a non-staff caller.
+pub fn forbidden() -> ApiError {
+    ApiError::detail(
+        StatusCode::FORBIDDEN,
+        "You do not have permission to perform this action.",
+    )
 }

@@ -18,17 +18,26 @@ pub fn routes() -> Router<AppState> {
         .route("/users/", get(account::list).post(account::register))
         .route(
             "/users/me/",
-            get(account::me).put(account::put_me).patch(account::patch_me).delete(account::delete_me),
+            get(account::me)
+                .put(account::put_me)
+                .patch(account::patch_me)
+                .delete(account::delete_me),
         )
         .route(
             "/users/{id}/",
-            get(account::by_id).put(account::put_by_id).patch(account::patch_by_id).delete(account::delete_by_id),
+            get(account::by_id)
+                .put(account::put_by_id)
+                .patch(account::patch_by_id)
+                .delete(account::delete_by_id),
         )
         .route("/users/activation/", post(activation::activate))
         .route("/users/resend_activation/", post(activation::resend))
         .route("/users/set_password/", post(passwords::set))
         .route("/users/reset_password/", post(passwords::reset))
-        .route("/users/reset_password_confirm/", post(passwords::reset_confirm))
+        .route(
+            "/users/reset_password_confirm/",
+            post(passwords::reset_confirm),
+        )
         .route("/users/set_email/", post(email::set))
         .route("/users/reset_email/", post(email::reset))
         .route("/users/reset_email_confirm/", post(email::reset_confirm))

@@ -7,28 +7,52 @@ use crate::drf::{ApiError, Body, Fields};
 use axum::extract::State;
 use axum::http::StatusCode;
 
-pub async fn set(State(state): State<AppState>, CurrentUser(me): CurrentUser, Body(body): Body) -> Result<StatusCode, ApiError> {
+pub async fn set(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
     let (new, current) = (f.password("new_password"), f.password("current_password"));
     f.finish()?;
-    let (Some(new), Some(current)) = (new, current) else { unreachable!("finish() reports missing fields") };
-    state.accounts.set_password(&me, &current, &new).await.map_err(errors::set_password)?;
+    let (Some(new), Some(current)) = (new, current) else {
+        unreachable!("finish() reports missing fields")
+    };
+    state
+        .accounts
+        .set_password(&me, &current, &new)
+        .await
+        .map_err(errors::set_password)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// 204 whether or not the address is known: nothing here tells who has an account.
-pub async fn reset(State(state): State<AppState>, Body(body): Body) -> Result<StatusCode, ApiError> {
+pub async fn reset(
+    State(state): State<AppState>,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
     let email = f.email("email");
     f.finish()?;
     let email = email.expect("finish() reports a missing e-mail");
-    state.accounts.request_password_reset(&email).await.map_err(errors::internal)?;
+    state
+        .accounts
+        .request_password_reset(&email)
+        .await
+        .map_err(errors::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn reset_confirm(State(state): State<AppState>, Body(body): Body) -> Result<StatusCode, ApiError> {
+pub async fn reset_confirm(
+    State(state): State<AppState>,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let (uid, token, new) = (f.required("uid"), f.required("token"), f.password("new_password"));
+    let (uid, token, new) = (
+        f.required("uid"),
+        f.required("token"),
+        f.password("new_password"),
+    );
     f.finish()?;
     let (Some(uid), Some(token), Some(new)) = (uid, token, new) else {
         unreachable!("finish() reports missing fields")

@@ -22,10 +22,18 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
         let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
             .await
-            .map_err(|_| ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large."))?;
+            .map_err(|_| {
+                ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.")
+            })?;
         let _ = state;
         parse(media_type.as_deref(), &bytes).map(Body)
     }
@@ -56,7 +64,10 @@ fn parse(media_type: Option<&str>, bytes: &Bytes) -> Result<Value, ApiError> {
 }
 
 fn json_error(message: &str) -> ApiError {
-    ApiError::detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {message}"))
+    ApiError::detail(
+        StatusCode::BAD_REQUEST,
+        &format!("JSON parse error - {message}"),
+    )
 }
 
 /// `application/x-www-form-urlencoded` pairs; the last value of a repeated key wins.

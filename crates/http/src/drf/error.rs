@@ -1,9 +1,9 @@
 //! `ApiError`: a status and a DRF-shaped JSON body. Internal failures are logged once here
 //! and answer an opaque 500 that the telemetry layer stamps with the request id.
 
+use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::{Value, json};
 
 #[derive(Debug)]
@@ -19,7 +19,11 @@ pub struct InternalErrorMarker;
 
 impl ApiError {
     pub fn new(status: StatusCode, body: Value) -> Self {
-        Self { status, body, headers: Vec::new() }
+        Self {
+            status,
+            body,
+            headers: Vec::new(),
+        }
     }
 
     /// `{"detail": message}`
@@ -52,7 +56,10 @@ impl ApiError {
             source = s.source();
         }
         tracing::error!(error = %chain, "internal error");
-        Self::detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.")
+        Self::detail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A server error occurred.",
+        )
     }
 
     pub fn status(&self) -> StatusCode {
@@ -73,7 +80,22 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The fallback for unknown paths.
-pub async fn not_found() -> ApiError {
-    ApiError::detail(StatusCode::NOT_FOUND, "Not found.")
+/// The fallback for unknown paths. Like Django's APPEND_SLASH, a path under `/auth/`
+/// without its trailing slash is redirected (301) to the slashed path.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/auth/") && !path.ends_with('/') {
+        let location = match uri.query() {
+            Some(q) => format!("{path}/?{q}"),
+            None => format!("{path}/"),
+        };
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(axum::http::header::LOCATION, value)],
+            )
+                .into_response();
+        }
+    }
+    ApiError::detail(StatusCode::NOT_FOUND, "Not found.").into_response()
 }

@@ -47,7 +47,11 @@ pub struct Fields {
 impl Fields {
     pub fn new(body: Value) -> Self {
         match body {
-            Value::Object(map) => Self { map, errors: FieldErrors::default(), not_an_object: None },
+            Value::Object(map) => Self {
+                map,
+                errors: FieldErrors::default(),
+                not_an_object: None,
+            },
             other => Self {
                 map: Map::new(),
                 errors: FieldErrors::default(),
@@ -60,8 +64,15 @@ impl Fields {
         self.map.contains_key(name)
     }
 
-    /// A CharField's raw text: numbers become text, other types are refused; whitespace trimmed.
-    fn text(&mut self, name: &str, required: bool, allow_blank: bool) -> Option<String> {
+    /// A CharField's text: numbers become text, other types are refused; whitespace is
+    /// trimmed unless `trim` is off (password fields keep theirs).
+    fn text(
+        &mut self,
+        name: &str,
+        required: bool,
+        allow_blank: bool,
+        trim: bool,
+    ) -> Option<String> {
         let value = match self.map.get(name) {
             None => {
                 if required {
@@ -73,7 +84,8 @@ impl Fields {
                 self.errors.add(name, NULL);
                 return None;
             }
-            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::String(s)) if trim => s.trim().to_owned(),
+            Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             Some(_) => {
                 self.errors.add(name, NOT_STRING);
@@ -89,14 +101,17 @@ impl Fields {
 
     /// A required, non-blank string.
     pub fn required(&mut self, name: &str) -> Option<String> {
-        self.text(name, true, false)
+        self.text(name, true, false, true)
     }
 
     /// An optional string that may be blank, at most `max` characters.
     pub fn optional(&mut self, name: &str, max: usize) -> Option<String> {
-        let value = self.text(name, false, true)?;
+        let value = self.text(name, false, true, true)?;
         if value.chars().count() > max {
-            self.errors.add(name, format!("Ensure this field has no more than {max} characters."));
+            self.errors.add(
+                name,
+                format!("Ensure this field has no more than {max} characters."),
+            );
             return None;
         }
         Some(value)
@@ -113,7 +128,7 @@ impl Fields {
     }
 
     pub fn password(&mut self, name: &str) -> Option<Password> {
-        let raw = self.required(name)?;
+        let raw = self.text(name, true, false, false)?;
         match Password::parse(raw) {
             Ok(p) => Some(p),
             Err(e) => {
@@ -124,7 +139,9 @@ impl Fields {
     }
 
     fn parsed<T>(&mut self, name: &str, result: Result<T, ParseError>) -> Option<T> {
-        result.map_err(|e| self.errors.add(name, e.to_string())).ok()
+        result
+            .map_err(|e| self.errors.add(name, e.to_string()))
+            .ok()
     }
 
     /// Record a problem found after reading (e.g. a uniqueness check).
@@ -140,7 +157,11 @@ impl Fields {
                 json!({"non_field_errors": [format!("Invalid data. Expected a dictionary, but got {kind}.")]}),
             ));
         }
-        if self.errors.is_empty() { Ok(()) } else { Err(self.errors.into_error()) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors.into_error())
+        }
     }
 }
 

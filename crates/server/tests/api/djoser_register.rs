@@ -10,19 +10,31 @@ async fn register_answers_201_and_mails_an_activation_link() {
     let r = app.post("/auth/users/", json!({"username": "yotiño", "email": "yotoelectronics@gmail.com", "password": PASSWORD})).await;
     let (status, body) = status_json(r).await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(body, json!({"email": "yotoelectronics@gmail.com", "id": body["id"], "username": "yotiño"}));
+    assert_eq!(
+        body,
+        json!({"email": "yotoelectronics@gmail.com", "id": body["id"], "username": "yotiño"})
+    );
     assert!(body["id"].is_i64());
 
-    let mail = app.mail.wait_for("yotoelectronics@gmail.com", 1).await.pop().unwrap();
+    let mail = app
+        .mail
+        .wait_for("yotoelectronics@gmail.com", 1)
+        .await
+        .pop()
+        .unwrap();
     assert_eq!(mail.subject, "Account activation on Tessera");
     let link = mail.link();
     assert!(link.starts_with(&format!("{FRONTEND}/activate/")), "{link}");
     assert!(!mail.html.is_empty());
     // The account is inactive until activated: logging in fails like a wrong password.
     expect(
-        app.post("/auth/jwt/create/", json!({"email": "yotoelectronics@gmail.com", "password": PASSWORD})).await,
+        app.post(
+            "/auth/jwt/create/",
+            json!({"email": "yotoelectronics@gmail.com", "password": PASSWORD}),
+        )
+        .await,
         StatusCode::UNAUTHORIZED,
-        json!({"detail": "No active account found with the given credentials", "code": "no_active_account"}),
+        json!({"detail": "No active account found with the given credentials"}),
     )
     .await;
     app.stop().await;
@@ -51,7 +63,11 @@ async fn register_refuses_bad_usernames() {
     let app = TestApp::spawn().await;
     let long = "u".repeat(151);
     expect(
-        app.post("/auth/users/", json!({"username": long, "email": "a@x.io", "password": PASSWORD})).await,
+        app.post(
+            "/auth/users/",
+            json!({"username": long, "email": "a@x.io", "password": PASSWORD}),
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         json!({"username": ["Ensure this field has no more than 150 characters."]}),
     )
@@ -69,26 +85,46 @@ async fn register_refuses_bad_usernames() {
 async fn register_applies_djangos_password_validators() {
     let app = TestApp::spawn().await;
     let cases = [
-        ("short7!", vec!["This password is too short. It must contain at least 8 characters."]),
+        (
+            "short7!",
+            vec!["This password is too short. It must contain at least 8 characters."],
+        ),
         ("password123", vec!["This password is too common."]),
         ("83749201847", vec!["This password is entirely numeric."]),
-        ("1234", vec![
-            "This password is too short. It must contain at least 8 characters.",
-            "This password is too common.",
-            "This password is entirely numeric.",
-        ]),
-        ("annabelle.lee", vec!["The password is too similar to the username."]),
+        (
+            "1234",
+            vec![
+                "This password is too short. It must contain at least 8 characters.",
+                "This password is too common.",
+                "This password is entirely numeric.",
+            ],
+        ),
+        (
+            "annabelle.lee",
+            vec!["The password is too similar to the username."],
+        ),
     ];
     for (password, messages) in cases {
         expect(
-            app.post("/auth/users/", json!({"username": "annabelle.lee", "email": "ann@x.io", "password": password})).await,
+            app.post(
+                "/auth/users/",
+                json!({"username": "annabelle.lee", "email": "ann@x.io", "password": password}),
+            )
+            .await,
             StatusCode::BAD_REQUEST,
             json!({"password": messages}),
         )
         .await;
     }
     let huge = "x".repeat(4097);
-    let (status, body) = status_json(app.post("/auth/users/", json!({"username": "ann", "email": "ann@x.io", "password": huge})).await).await;
+    let (status, body) = status_json(
+        app.post(
+            "/auth/users/",
+            json!({"username": "ann", "email": "ann@x.io", "password": huge}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["password"].is_array());
     app.stop().await;
@@ -99,13 +135,21 @@ async fn emails_are_unique_case_insensitively_and_usernames_unique() {
     let app = TestApp::spawn().await;
     app.register("Ann@X.io", "ann").await;
     expect(
-        app.post("/auth/users/", json!({"username": "ann2", "email": "ann@x.io", "password": PASSWORD})).await,
+        app.post(
+            "/auth/users/",
+            json!({"username": "ann2", "email": "ann@x.io", "password": PASSWORD}),
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         json!({"email": ["user with this email address already exists."]}),
     )
     .await;
     expect(
-        app.post("/auth/users/", json!({"username": "ann", "email": "other@x.io", "password": PASSWORD})).await,
+        app.post(
+            "/auth/users/",
+            json!({"username": "ann", "email": "other@x.io", "password": PASSWORD}),
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         json!({"username": ["A user with that username already exists."]}),
     )
@@ -119,7 +163,11 @@ async fn register_accepts_form_bodies() {
     let r = app
         .client
         .post(app.url("/auth/users/"))
-        .form(&[("username", "formy"), ("email", "formy@x.io"), ("password", PASSWORD)])
+        .form(&[
+            ("username", "formy"),
+            ("email", "formy@x.io"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();

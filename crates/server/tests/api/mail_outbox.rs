@@ -22,7 +22,12 @@ async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
     let mail = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap();
     assert_eq!(mail.subject, "Account activation on Tessera");
     let (uid, token) = mail.link_parts("/activate/");
-    let r = app.post("/auth/users/activation/", serde_json::json!({"uid": uid, "token": token})).await;
+    let r = app
+        .post(
+            "/auth/users/activation/",
+            serde_json::json!({"uid": uid, "token": token}),
+        )
+        .await;
     assert_eq!(r.status(), reqwest::StatusCode::NO_CONTENT);
     app.stop().await;
 }

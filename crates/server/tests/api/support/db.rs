@@ -20,26 +20,43 @@ impl TestDb {
                 let mut conn = PgConnection::connect(&admin_url)
                     .await
                     .expect("TEST_DATABASE_URL is set but PostgreSQL does not answer");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-                Self { url: format!("{base}/{name}"), admin_url: Some(admin_url), name, dir: None }
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url);
+                Self {
+                    url: format!("{base}/{name}"),
+                    admin_url: Some(admin_url),
+                    name,
+                    dir: None,
+                }
             }
             _ => {
                 let dir = std::env::temp_dir().join(&name);
                 std::fs::create_dir_all(&dir).unwrap();
                 let url = format!("sqlite://{}", dir.join("tessera.db").display());
-                Self { url, admin_url: None, name, dir: Some(dir) }
+                Self {
+                    url,
+                    admin_url: None,
+                    name,
+                    dir: Some(dir),
+                }
             }
         }
     }
 
     pub async fn drop_db(&self) {
-        if let Some(admin_url) = &self.admin_url {
-            if let Ok(mut conn) = PgConnection::connect(admin_url).await {
-                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
-                    .execute(&mut conn)
-                    .await;
-            }
+        if let Some(admin_url) = &self.admin_url
+            && let Ok(mut conn) = PgConnection::connect(admin_url).await
+        {
+            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+                .execute(&mut conn)
+                .await;
         }
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_dir_all(dir);

@@ -36,7 +36,9 @@ impl TestApp {
         let mut config = Config {
             bind: "127.0.0.1:0".parse().unwrap(),
             database_url: db.url.clone(),
-            secret_key: Some(tessera_core::Secret::new("test-secret-key-which-is-long-enough-0123456789")),
+            secret_key: Some(tessera_core::Secret::new(
+                "test-secret-key-which-is-long-enough-0123456789",
+            )),
             email_backend: EmailBackend::Smtp,
             smtp_host: "127.0.0.1".into(),
             smtp_port: mail.port(),
@@ -82,11 +84,22 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Response {
-        self.client.post(self.url(path)).json(&body).send().await.unwrap()
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> Response {
-        self.client.post(self.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -94,16 +107,38 @@ impl TestApp {
     }
 
     pub async fn get_auth(&self, path: &str, token: &str) -> Response {
-        self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
 
-    pub async fn send_auth(&self, method: reqwest::Method, path: &str, token: &str, body: Value) -> Response {
-        self.client.request(method, self.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
+    pub async fn send_auth(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Value,
+    ) -> Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Register through the API; returns the new id.
     pub async fn register(&self, email: &str, username: &str) -> i64 {
-        let r = self.post("/auth/users/", json!({"email": email, "username": username, "password": PASSWORD})).await;
+        let r = self
+            .post(
+                "/auth/users/",
+                json!({"email": email, "username": username, "password": PASSWORD}),
+            )
+            .await;
         let (status, body) = status_json(r).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["id"].as_i64().unwrap()
@@ -114,17 +149,30 @@ impl TestApp {
         let id = self.register(email, username).await;
         let mail = self.mail.wait_for(email, 1).await.pop().unwrap();
         let (uid, token) = mail.link_parts("/activate/");
-        let r = self.post("/auth/users/activation/", json!({"uid": uid, "token": token})).await;
+        let r = self
+            .post(
+                "/auth/users/activation/",
+                json!({"uid": uid, "token": token}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         id
     }
 
     /// Log in; returns (access, refresh).
     pub async fn login(&self, email: &str, password: &str) -> (String, String) {
-        let r = self.post("/auth/jwt/create/", json!({"email": email, "password": password})).await;
+        let r = self
+            .post(
+                "/auth/jwt/create/",
+                json!({"email": email, "password": password}),
+            )
+            .await;
         let (status, body) = status_json(r).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        (body["access"].as_str().unwrap().to_owned(), body["refresh"].as_str().unwrap().to_owned())
+        (
+            body["access"].as_str().unwrap().to_owned(),
+            body["refresh"].as_str().unwrap().to_owned(),
+        )
     }
 
     /// A logged-in active user: (id, access, refresh).
@@ -136,15 +184,24 @@ impl TestApp {
 }
 
 async fn start(config: &Config) -> Running {
-    let overrides = Overrides { mail_poll_interval: Some(Duration::from_millis(100)), ..Overrides::default() };
-    tessera_server::start(config, overrides).await.expect("the app starts")
+    let overrides = Overrides {
+        mail_poll_interval: Some(Duration::from_millis(100)),
+        ..Overrides::default()
+    };
+    tessera_server::start(config, overrides)
+        .await
+        .expect("the app starts")
 }
 
 /// Status and JSON body (Null when the body is empty).
 pub async fn status_json(r: Response) -> (StatusCode, Value) {
     let status = r.status();
     let text = r.text().await.unwrap();
-    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
     (status, body)
 }
 

@@ -11,7 +11,6 @@ use tokio::sync::Notify;
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub to: Vec<String>,
-    pub raw: String,
     pub subject: String,
     pub text: String,
     pub html: String,
@@ -49,7 +48,11 @@ impl SmtpSink {
     pub async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let sink = Self { port, inbox: Arc::default(), arrived: Arc::new(Notify::new()) };
+        let sink = Self {
+            port,
+            inbox: Arc::default(),
+            arrived: Arc::new(Notify::new()),
+        };
         let s = sink.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -74,7 +77,11 @@ impl SmtpSink {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
             let notified = self.arrived.notified();
-            let found: Vec<Mail> = self.all().into_iter().filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to))).collect();
+            let found: Vec<Mail> = self
+                .all()
+                .into_iter()
+                .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
+                .collect();
             if found.len() >= count {
                 return found;
             }
@@ -87,7 +94,10 @@ impl SmtpSink {
     /// Messages to `to` after giving the worker `wait` to deliver anything pending.
     pub async fn settled(&self, to: &str, wait: Duration) -> Vec<Mail> {
         tokio::time::sleep(wait).await;
-        self.all().into_iter().filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to))).collect()
+        self.all()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
+            .collect()
     }
 
     async fn session(&self, stream: tokio::net::TcpStream) {
@@ -108,8 +118,18 @@ impl SmtpSink {
                 to.clear();
                 b"250 OK\r\n"
             } else if upper.starts_with("RCPT TO") {
-                let addr = line[8..].trim().trim_start_matches(':').trim().trim_matches(['<', '>']);
-                to.push(addr.split('>').next().unwrap_or(addr).trim_start_matches('<').to_owned());
+                let addr = line[8..]
+                    .trim()
+                    .trim_start_matches(':')
+                    .trim()
+                    .trim_matches(['<', '>']);
+                to.push(
+                    addr.split('>')
+                        .next()
+                        .unwrap_or(addr)
+                        .trim_start_matches('<')
+                        .to_owned(),
+                );
                 b"250 OK\r\n"
             } else if upper.starts_with("DATA") {
                 let _ = write.write_all(b"354 go ahead\r\n").await;
@@ -122,7 +142,11 @@ impl SmtpSink {
                     if line == ".\r\n" || line == ".\n" {
                         break;
                     }
-                    raw.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                    raw.push_str(
+                        line.strip_prefix('.')
+                            .filter(|_| line.starts_with(".."))
+                            .unwrap_or(&line),
+                    );
                 }
                 self.keep(std::mem::take(&mut to), raw);
                 b"250 queued\r\n"
@@ -139,13 +163,20 @@ impl SmtpSink {
     }
 
     fn keep(&self, to: Vec<String>, raw: String) {
-        let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).expect("a parsable message");
+        let parsed = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("a parsable message");
         let mail = Mail {
             to,
             subject: parsed.subject().unwrap_or_default().to_owned(),
-            text: parsed.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
-            html: parsed.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
-            raw,
+            text: parsed
+                .body_text(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+            html: parsed
+                .body_html(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
         };
         self.inbox.lock().unwrap().push(mail);
         self.arrived.notify_waiters();
