@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 use tessera_core::domain::{EmailAddress, Profile, User, UserId, Username};
-use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy, StoredHash, UserAttributes, Verification};
+use tessera_core::passwords::{
+    HasherConfig, PasswordHasher, PasswordPolicy, StoredHash, UserAttributes, Verification,
+};
 use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens, TokenType, decode_uid, encode_uid};
 use tessera_core::{Secret, Timestamp};
 
@@ -25,7 +27,10 @@ fn parse_datetime(s: &str) -> Timestamp {
 }
 
 fn user(case: &Value) -> User {
-    let last_login = case["last_login_in_hash"].as_str().filter(|s| !s.is_empty()).map(parse_datetime);
+    let last_login = case["last_login_in_hash"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(parse_datetime);
     User {
         id: UserId(case["pk"].as_i64().unwrap()),
         email: EmailAddress::from_trusted(case["email"].as_str().unwrap().to_owned()),
@@ -51,10 +56,16 @@ fn reset_tokens_match_django() {
         let expected = case["token"].as_str().unwrap();
         assert_eq!(tokens.make(&user, ts), expected, "case {case}");
         assert!(tokens.check(&user, expected, ts.plus_secs(259_200)));
-        assert!(!tokens.check(&user, expected, ts.plus_secs(259_201)), "expires after the timeout");
+        assert!(
+            !tokens.check(&user, expected, ts.plus_secs(259_201)),
+            "expires after the timeout"
+        );
         let mut changed = user.clone();
         changed.email = EmailAddress::from_trusted("other@example.com".into());
-        assert!(!tokens.check(&changed, expected, ts), "an e-mail change kills the token");
+        assert!(
+            !tokens.check(&changed, expected, ts),
+            "an e-mail change kills the token"
+        );
     }
 }
 
@@ -84,7 +95,12 @@ async fn django_password_hashes_verify_and_ask_for_an_upgrade() {
             case["kind"]
         );
         let wrong = case["wrong_password"].as_str().unwrap();
-        assert_eq!(hasher.verify(wrong, Some(&stored)).await, Verification::Invalid, "{}", case["kind"]);
+        assert_eq!(
+            hasher.verify(wrong, Some(&stored)).await,
+            Verification::Invalid,
+            "{}",
+            case["kind"]
+        );
     }
 }
 
@@ -93,11 +109,20 @@ fn simplejwt_tokens_decode_with_the_same_claims() {
     let v = vectors();
     let secret = Secret::new(v["jwt"]["signing_key"].as_str().unwrap());
     let keys = JwtKeys::new(&secret, JwtConfig::default());
-    for (kind, token_type) in [("access", TokenType::Access), ("refresh", TokenType::Refresh)] {
+    for (kind, token_type) in [
+        ("access", TokenType::Access),
+        ("refresh", TokenType::Refresh),
+    ] {
         let token = v["jwt"]["fixed"][kind].as_str().unwrap();
-        let claims = keys.decode(token, Some(token_type)).expect("SimpleJWT's token verifies");
+        let claims = keys
+            .decode(token, Some(token_type))
+            .expect("SimpleJWT's token verifies");
         let ours = serde_json::to_value(&claims).unwrap();
-        assert_eq!(ours, v["jwt"]["fixed"][format!("{kind}_decoded")]["payload"], "same names, values and JSON types");
+        assert_eq!(
+            ours,
+            v["jwt"]["fixed"][format!("{kind}_decoded")]["payload"],
+            "same names, values and JSON types"
+        );
     }
 }
 
@@ -113,7 +138,16 @@ fn validators_match_django() {
     };
     for case in v["validator_cases"]["results"].as_array().unwrap() {
         let password = case["password"].as_str().unwrap();
-        let expected: Vec<&str> = case["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
-        assert_eq!(PasswordPolicy::default().check(password, &attrs), expected, "password {password:?}");
+        let expected: Vec<&str> = case["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["message"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            PasswordPolicy::default().check(password, &attrs),
+            expected,
+            "password {password:?}"
+        );
     }
 }

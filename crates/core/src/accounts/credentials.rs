@@ -48,14 +48,9 @@ impl Accounts {
     /// Queue a reset mail when `email` names an active account; silent otherwise.
     #[tracing::instrument(skip_all)]
     pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
-        let mut tx = self.begin().await?;
-        let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
-            return Ok(());
-        };
         let template = self.links.password_reset.clone();
-        self.queue_link_mail(tx.as_mut(), MailKind::PasswordReset, &user, &template)
-            .await?;
-        self.commit_with_mail(tx).await
+        self.mail_link_to_active(email, MailKind::PasswordReset, &template)
+            .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -49,14 +49,9 @@ impl Accounts {
     /// Queue an e-mail reset link when `email` names an active account; silent otherwise.
     #[tracing::instrument(skip_all)]
     pub async fn request_email_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
-        let mut tx = self.begin().await?;
-        let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
-            return Ok(());
-        };
         let template = self.links.email_reset.clone();
-        self.queue_link_mail(tx.as_mut(), MailKind::EmailReset, &user, &template)
-            .await?;
-        self.commit_with_mail(tx).await
+        self.mail_link_to_active(email, MailKind::EmailReset, &template)
+            .await
     }
 
     #[tracing::instrument(skip_all)]

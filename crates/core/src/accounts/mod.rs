@@ -154,6 +154,23 @@ impl Accounts {
         Ok(())
     }
 
+    /// Queue a link mail of `kind` when `email` names an active account; silent otherwise,
+    /// so the answer never tells whether an address is registered.
+    async fn mail_link_to_active(
+        &self,
+        email: &EmailAddress,
+        kind: MailKind,
+        template: &str,
+    ) -> Result<(), Internal> {
+        let mut tx = self.begin().await?;
+        let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
+            return Ok(());
+        };
+        self.queue_link_mail(tx.as_mut(), kind, &user, template)
+            .await?;
+        self.commit_with_mail(tx).await
+    }
+
     async fn queue_plain_mail(
         &self,
         tx: &mut dyn Tx,

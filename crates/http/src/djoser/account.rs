@@ -15,16 +15,12 @@ type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
 pub async fn register(State(state): State<AppState>, Body(body): Body) -> Answer {
     let mut f = Fields::new(body);
-    let (username, email, password) = (
-        f.username("username"),
-        f.email("email"),
-        f.password("password"),
-    );
+    let read = f
+        .username("username")
+        .zip(f.email("email"))
+        .zip(f.password("password"));
     let profile = read_profile(&mut f);
-    f.finish()?;
-    let (Some(username), Some(email), Some(password)) = (username, email, password) else {
-        unreachable!("finish() reports missing fields");
-    };
+    let ((username, email), password) = f.finish_with(read)?;
     let registration = Registration {
         email,
         username,
@@ -163,9 +159,8 @@ async fn delete(
     body: Value,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let password = f.password("current_password");
-    f.finish()?;
-    let password = password.expect("finish() reports a missing password");
+    let read = f.password("current_password");
+    let password = f.finish_with(read)?;
     state
         .accounts
         .delete_account(me, target, &password)

@@ -15,11 +15,8 @@ pub async fn activate(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let (uid, token) = (f.required("uid"), f.required("token"));
-    f.finish()?;
-    let (Some(uid), Some(token)) = (uid, token) else {
-        unreachable!("finish() reports missing fields")
-    };
+    let read = f.required("uid").zip(f.required("token"));
+    let (uid, token) = f.finish_with(read)?;
     state
         .accounts
         .activate(&uid, &token)
@@ -33,9 +30,8 @@ pub async fn resend(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let email = f.email("email");
-    f.finish()?;
-    let email = email.expect("finish() reports a missing e-mail");
+    let read = f.email("email");
+    let email = f.finish_with(read)?;
     state
         .accounts
         .resend_activation(&email)

@@ -14,11 +14,8 @@ pub async fn set(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let (current, new_email) = (f.password("current_password"), f.email("new_email"));
-    f.finish()?;
-    let (Some(current), Some(new_email)) = (current, new_email) else {
-        unreachable!("finish() reports missing fields")
-    };
+    let read = f.password("current_password").zip(f.email("new_email"));
+    let (current, new_email) = f.finish_with(read)?;
     state
         .accounts
         .set_email(&me, &current, new_email)
@@ -32,9 +29,8 @@ pub async fn reset(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let email = f.email("email");
-    f.finish()?;
-    let email = email.expect("finish() reports a missing e-mail");
+    let read = f.email("email");
+    let email = f.finish_with(read)?;
     state
         .accounts
         .request_email_reset(&email)
@@ -48,11 +44,11 @@ pub async fn reset_confirm(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let (uid, token, new_email) = (f.required("uid"), f.required("token"), f.email("new_email"));
-    f.finish()?;
-    let (Some(uid), Some(token), Some(new_email)) = (uid, token, new_email) else {
-        unreachable!("finish() reports missing fields")
-    };
+    let read = f
+        .required("uid")
+        .zip(f.required("token"))
+        .zip(f.email("new_email"));
+    let ((uid, token), new_email) = f.finish_with(read)?;
     state
         .accounts
         .confirm_email_reset(&uid, &token, new_email)

@@ -12,11 +12,8 @@ pub async fn create(
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
-    let (email, password) = (f.required("email"), f.password("password"));
-    f.finish()?;
-    let (Some(email), Some(password)) = (email, password) else {
-        unreachable!("finish() reports missing fields")
-    };
+    let read = f.required("email").zip(f.password("password"));
+    let (email, password) = f.finish_with(read)?;
     let pair = state
         .accounts
         .login(&email, &password)
@@ -32,9 +29,8 @@ pub async fn refresh(
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
-    let token = f.required("refresh");
-    f.finish()?;
-    let token = token.expect("finish() reports a missing token");
+    let read = f.required("refresh");
+    let token = f.finish_with(read)?;
     let refreshed = state
         .accounts
         .refresh(&token)
@@ -53,9 +49,8 @@ pub async fn verify(
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
-    let token = f.required("token");
-    f.finish()?;
-    let token = token.expect("finish() reports a missing token");
+    let read = f.required("token");
+    let token = f.finish_with(read)?;
     state
         .accounts
         .verify(&token)

@@ -13,11 +13,10 @@ pub async fn set(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let (new, current) = (f.password("new_password"), f.password("current_password"));
-    f.finish()?;
-    let (Some(new), Some(current)) = (new, current) else {
-        unreachable!("finish() reports missing fields")
-    };
+    let read = f
+        .password("new_password")
+        .zip(f.password("current_password"));
+    let (new, current) = f.finish_with(read)?;
     state
         .accounts
         .set_password(&me, &current, &new)
@@ -32,9 +31,8 @@ pub async fn reset(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let email = f.email("email");
-    f.finish()?;
-    let email = email.expect("finish() reports a missing e-mail");
+    let read = f.email("email");
+    let email = f.finish_with(read)?;
     state
         .accounts
         .request_password_reset(&email)
@@ -48,15 +46,11 @@ pub async fn reset_confirm(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     let mut f = Fields::new(body);
-    let (uid, token, new) = (
-        f.required("uid"),
-        f.required("token"),
-        f.password("new_password"),
-    );
-    f.finish()?;
-    let (Some(uid), Some(token), Some(new)) = (uid, token, new) else {
-        unreachable!("finish() reports missing fields")
-    };
+    let read = f
+        .required("uid")
+        .zip(f.required("token"))
+        .zip(f.password("new_password"));
+    let ((uid, token), new) = f.finish_with(read)?;
     state
         .accounts
         .confirm_password_reset(&uid, &token, &new)

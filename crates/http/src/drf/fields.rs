@@ -149,6 +149,13 @@ impl Fields {
         self.errors.add(name, message);
     }
 
+    /// The fields read, or 400 with every problem. `read` is what the readers returned:
+    /// every reader that returns `None` records why, so `None` here means an error was recorded.
+    pub fn finish_with<T>(self, read: Option<T>) -> Result<T, ApiError> {
+        self.finish()?;
+        read.ok_or_else(|| ApiError::detail(StatusCode::BAD_REQUEST, "Invalid request body."))
+    }
+
     /// `Err(400)` when anything was wrong.
     pub fn finish(self) -> Result<(), ApiError> {
         if let Some(kind) = self.not_an_object {
