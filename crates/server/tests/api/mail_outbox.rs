@@ -31,3 +31,33 @@ async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
     assert_eq!(r.status(), reqwest::StatusCode::NO_CONTENT);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn delivery_gives_up_after_the_configured_attempts_and_records_why() {
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let app = TestApp::spawn_with(|c| {
+        c.smtp_port = dead_port;
+        c.mail_max_attempts = 2;
+        c.mail_retry_delay = 1;
+    })
+    .await;
+    app.register("ann@x.io", "ann").await;
+    let mut rows = Vec::new();
+    for _ in 0..60 {
+        rows = app.db.outbox().await;
+        if rows.iter().all(|(status, _, _)| status == "failed") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(rows.len(), 1);
+    let (status, attempts, error) = &rows[0];
+    assert_eq!((status.as_str(), *attempts), ("failed", 2), "{rows:?}");
+    assert!(
+        error.as_deref().unwrap_or("").contains("delivery failed"),
+        "{rows:?}"
+    );
+    app.stop().await;
+}

@@ -3,9 +3,11 @@
 
 mod support;
 
+mod cli;
 mod djoser_activation;
 mod djoser_drf;
 mod djoser_jwt;
 mod djoser_register;
 mod djoser_users;
+mod legacy_hashes;
 mod mail_outbox;

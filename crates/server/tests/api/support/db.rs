@@ -3,6 +3,7 @@
 
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
+use sqlx::sqlite::SqliteConnection;
 use std::path::PathBuf;
 
 pub struct TestDb {
@@ -46,6 +47,59 @@ impl TestDb {
                     dir: Some(dir),
                 }
             }
+        }
+    }
+
+    /// Replace an account's stored password hash (to plant a legacy Django hash).
+    pub async fn set_password_hash(&self, email: &str, hash: &str) {
+        let key = email.to_lowercase();
+        if self.admin_url.is_some() {
+            let mut c = PgConnection::connect(&self.url).await.unwrap();
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE email_key = $2")
+                .bind(hash)
+                .bind(key)
+                .execute(&mut c)
+                .await
+                .unwrap();
+        } else {
+            let mut c = SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::query("UPDATE users SET password_hash = ? WHERE email_key = ?")
+                .bind(hash)
+                .bind(key)
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+    }
+
+    pub async fn password_hash(&self, email: &str) -> String {
+        let key = email.to_lowercase();
+        if self.admin_url.is_some() {
+            let mut c = PgConnection::connect(&self.url).await.unwrap();
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE email_key = $1")
+                .bind(key)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+        } else {
+            let mut c = SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE email_key = ?")
+                .bind(key)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+        }
+    }
+
+    /// `(status, attempts, last_error)` of every outbox row, oldest first.
+    pub async fn outbox(&self) -> Vec<(String, i64, Option<String>)> {
+        let sql = "SELECT status, attempts, last_error FROM mail_outbox ORDER BY id";
+        if self.admin_url.is_some() {
+            let mut c = PgConnection::connect(&self.url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
+        } else {
+            let mut c = SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
         }
     }
 

@@ -21,7 +21,7 @@ pub struct TestApp {
     pub mail: SmtpSink,
     pub config: Config,
     running: Option<Running>,
-    db: db::TestDb,
+    pub db: db::TestDb,
 }
 
 impl TestApp {
@@ -77,6 +77,32 @@ impl TestApp {
             r.stop().await;
         }
         self.db.drop_db().await;
+    }
+
+    /// Run the real `tessera` binary against this app's database; returns (success, stdout, stderr).
+    pub fn cli(&self, args: &[&str], stdin: &str) -> (bool, String, String) {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(args)
+            .env("TESSERA_DATABASE_URL", &self.db.url)
+            .env(
+                "TESSERA_SECRET_KEY",
+                self.config.secret_key.as_ref().unwrap().expose(),
+            )
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+        (out.status.success(), text(out.stdout), text(out.stderr))
     }
 
     pub fn url(&self, path: &str) -> String {

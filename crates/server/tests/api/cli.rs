@@ -1,0 +1,247 @@
+//! The `tessera` binary: `user create`, `migrate`, configuration refusals, and log hygiene.
+
+use crate::support::{PASSWORD, TestApp, expect, status_json};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::process::{Command, Stdio};
+
+#[tokio::test]
+async fn user_create_reads_the_password_from_stdin_and_makes_an_active_account() {
+    let app = TestApp::spawn().await;
+    let (ok, out, err) = app.cli(
+        &["user", "create", "--email", "op@x.io", "--username", "op"],
+        "operator-pass-1\n",
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("created user"), "{out}");
+    assert!(!out.contains("operator-pass-1") && !err.contains("operator-pass-1"));
+    app.login("op@x.io", "operator-pass-1").await;
+    let (ok, _, err) = app.cli(
+        &["user", "create", "--email", "OP@x.io", "--username", "op2"],
+        "operator-pass-1\n",
+    );
+    assert!(!ok);
+    assert!(err.contains("already taken"), "{err}");
+    let (ok, _, err) = app.cli(
+        &[
+            "user",
+            "create",
+            "--email",
+            "weak@x.io",
+            "--username",
+            "weak",
+        ],
+        "123\n",
+    );
+    assert!(!ok);
+    assert!(err.contains("too short"), "{err}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn staff_see_and_manage_every_account() {
+    let app = TestApp::spawn().await;
+    let bob = app.active_user("bob@x.io", "bob").await;
+    let (ok, _, err) = app.cli(
+        &[
+            "user",
+            "create",
+            "--email",
+            "boss@x.io",
+            "--username",
+            "boss",
+            "--staff",
+        ],
+        "boss-password-9\n",
+    );
+    assert!(ok, "{err}");
+    let (access, _) = app.login("boss@x.io", "boss-password-9").await;
+    let (status, list) = status_json(app.get_auth("/auth/users/", &access).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (status, body) = status_json(
+        app.send_auth(
+            Method::PATCH,
+            &format!("/auth/users/{bob}/"),
+            &access,
+            json!({"city": "Quito"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["city"].as_str()),
+        (StatusCode::OK, Some("Quito"))
+    );
+    expect(
+        app.get_auth("/auth/users/999999/", &access).await,
+        StatusCode::NOT_FOUND,
+        json!({"detail": "No User matches the given query."}),
+    )
+    .await;
+    // Deleting another account takes the staff member's own password.
+    expect(
+        app.send_auth(
+            Method::DELETE,
+            &format!("/auth/users/{bob}/"),
+            &access,
+            json!({"current_password": PASSWORD}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        json!({"current_password": ["Invalid password."]}),
+    )
+    .await;
+    let r = app
+        .send_auth(
+            Method::DELETE,
+            &format!("/auth/users/{bob}/"),
+            &access,
+            json!({"current_password": "boss-password-9"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn migrate_creates_the_schema_and_exits() {
+    let app = TestApp::spawn().await;
+    let (ok, out, err) = app.cli(&["migrate"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("up to date"));
+    app.stop().await;
+}
+
+fn tessera(envs: &[(&str, &str)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("migrate")
+        .env("TESSERA_DATABASE_URL", "sqlite:///nonexistent-dir/never.db")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn unknown_variables_and_bad_values_stop_start_up_naming_them() {
+    let out = tessera(&[("TESSERA_FRONTEND_ULR", "https://x.io")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("frontend_ulr") && err.contains("TESSERA_"),
+        "{err}"
+    );
+
+    let out = tessera(&[("TESSERA_SECRET_KEY", "too-short")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("TESSERA_SECRET_KEY") && !err.contains("too-short"),
+        "{err}"
+    );
+
+    let out = tessera(&[("TESSERA_SMTP_TLS", "sometimes")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sometimes"));
+}
+
+#[tokio::test]
+async fn the_log_never_shows_passwords_tokens_or_secrets() {
+    let dir = std::env::temp_dir().join(format!("tessera-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = "log-test-secret-key-0123456789-abcdefghijklmnop";
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("serve")
+        .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "TESSERA_DATABASE_URL",
+            format!("sqlite://{}/t.db", dir.display()),
+        )
+        .env("TESSERA_SECRET_KEY", secret)
+        .env("TESSERA_EMAIL_BACKEND", "file")
+        .env("TESSERA_EMAIL_DIR", dir.join("mail"))
+        .env("TESSERA_LOG_FORMAT", "json")
+        .env("RUST_LOG", "debug")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let lines = std::thread::spawn(move || {
+        use std::io::BufRead;
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    let base = format!("http://127.0.0.1:{port}");
+    wait_until_up(&base).await;
+    let client = reqwest::Client::new();
+    let register = json!({"email": "ann@x.io", "username": "ann", "password": PASSWORD});
+    let r = client
+        .post(format!("{base}/auth/users/"))
+        .json(&register)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = client
+        .post(format!("{base}/auth/jwt/create/"))
+        .json(&json!({"email": "ann@x.io", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+    let log = lines.join().expect("the log reader ends").join("\n");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        log.contains("account registered"),
+        "the log was captured: {log}"
+    );
+    for line in lines_of(&log) {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "JSON log line: {line}"
+        );
+    }
+    for secret_text in [PASSWORD, secret, "argon2id", "/activate/"] {
+        assert!(
+            !log.contains(secret_text),
+            "{secret_text:?} leaked into the log"
+        );
+    }
+}
+
+fn lines_of(log: &str) -> impl Iterator<Item = &str> {
+    log.lines().filter(|l| !l.trim().is_empty())
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Poll `/healthz` until the server answers.
+async fn wait_until_up(base: &str) {
+    for _ in 0..200 {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
+            && r.status() == StatusCode::OK
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start at {base}");
+}
