@@ -85,3 +85,56 @@ fn panic_response(_err: Box<dyn Any + Send + 'static>) -> Response<Body> {
     )
     .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    async fn broken() -> ApiError {
+        let cause = std::io::Error::other("disk on fire at /var/secret/path");
+        ApiError::internal(&cause)
+    }
+
+    #[tokio::test]
+    async fn a_500_says_nothing_internal_and_carries_the_request_id() {
+        let app = apply(Router::new().route("/broken", get(broken)));
+        let request = Request::builder()
+            .uri("/broken")
+            .header("x-request-id", "req-42")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()["x-request-id"], "req-42");
+        let bytes = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            body,
+            json!({"detail": "A server error occurred.", "request_id": "req-42"})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_with_the_request_id() {
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let app = apply(Router::new().route("/boom", get(boom)));
+        let request = Request::builder().uri("/boom").body(Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let bytes = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["request_id"], json!(id));
+    }
+}

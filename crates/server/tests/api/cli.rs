@@ -201,6 +201,16 @@ async fn the_log_never_shows_passwords_tokens_or_secrets() {
         .status();
     let _ = child.wait();
     let log = lines.join().expect("the log reader ends").join("\n");
+    let eml: Vec<_> = std::fs::read_dir(dir.join("mail"))
+        .unwrap()
+        .map_while(Result::ok)
+        .collect();
+    assert_eq!(eml.len(), 1, "the file backend wrote one .eml");
+    let message = std::fs::read_to_string(eml[0].path()).unwrap();
+    assert!(
+        message.contains("Subject: Account activation on Tessera"),
+        "{message}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         log.contains("account registered"),

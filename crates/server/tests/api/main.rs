@@ -11,3 +11,4 @@ mod djoser_register;
 mod djoser_users;
 mod legacy_hashes;
 mod mail_outbox;
+mod routes;
