@@ -6,6 +6,7 @@ mod support;
 mod cli;
 mod djoser_activation;
 mod djoser_drf;
+mod djoser_edges;
 mod djoser_jwt;
 mod djoser_register;
 mod djoser_users;
