@@ -13,6 +13,7 @@ pub enum MailKind {
     PasswordChanged,
     EmailReset,
     EmailChanged,
+    EmailVerification,
 }
 
 impl MailKind {
@@ -24,6 +25,7 @@ impl MailKind {
             Self::PasswordChanged => "password_changed",
             Self::EmailReset => "email_reset",
             Self::EmailChanged => "email_changed",
+            Self::EmailVerification => "email_verification",
         }
     }
 

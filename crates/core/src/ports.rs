@@ -40,6 +40,7 @@ pub trait Store: Send + Sync + 'static {
 
     async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
     async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError>;
     async fn username_taken(
         &self,
         username: &str,
@@ -68,6 +69,8 @@ pub trait Tx: Send {
 
     /// Record an issued refresh token by its jti (never the token itself).
     async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError>;
+    /// Blacklist every unexpired refresh token issued to `user`.
+    async fn blacklist_all(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError>;
     /// Blacklist a refresh token; `false` when it already was.
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError>;
 

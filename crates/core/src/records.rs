@@ -2,7 +2,7 @@
 //! conversions to and from the domain types.
 
 use crate::Timestamp;
-use crate::domain::{EmailAddress, Profile, User, UserId, Username};
+use crate::domain::{EmailAddress, Lang, Profile, User, UserId, Username};
 use crate::mail::{MailContext, MailKind, QueuedMail};
 use crate::passwords::StoredHash;
 
@@ -27,6 +27,9 @@ pub struct UserRecord {
     pub state: String,
     pub postcode: String,
     pub country: String,
+    pub lang: String,
+    pub two_fa_enabled: bool,
+    pub email_verified: bool,
 }
 
 impl From<UserRecord> for User {
@@ -52,6 +55,9 @@ impl From<UserRecord> for User {
                 postcode: r.postcode,
                 country: r.country,
             },
+            lang: Lang::parse(&r.lang).unwrap_or_default(),
+            two_fa_enabled: r.two_fa_enabled,
+            email_verified: r.email_verified,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! SimpleJWT tokens and the password validators, against vectors Django itself produced.
 
 use serde_json::Value;
-use tessera_core::domain::{EmailAddress, Profile, User, UserId, Username};
+use tessera_core::domain::{EmailAddress, Lang, Profile, User, UserId, Username};
 use tessera_core::passwords::{
     HasherConfig, PasswordHasher, PasswordPolicy, StoredHash, UserAttributes, Verification,
 };
@@ -42,6 +42,9 @@ fn user(case: &Value) -> User {
         last_login,
         date_joined: Timestamp(0),
         profile: Profile::default(),
+        lang: Lang::En,
+        two_fa_enabled: false,
+        email_verified: true,
     }
 }
 

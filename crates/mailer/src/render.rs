@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "password_changed",
     "email_reset",
     "email_changed",
+    "email_verification",
 );
 
 /// A mail ready to send.
@@ -96,6 +97,7 @@ mod tests {
             MailKind::PasswordChanged,
             MailKind::EmailReset,
             MailKind::EmailChanged,
+            MailKind::EmailVerification,
         ] {
             let m = r.render(kind, &ctx).unwrap();
             assert!(m.subject.contains("Tessera <&>"), "{kind:?}");

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tessera_core::accounts::{Accounts, Links, Options, Parts};
 use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy};
 use tessera_core::ports::Store;
-use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens};
+use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens, VERIFY_EMAIL_SALT};
 use tessera_core::{Clock, SystemClock};
 use tessera_mailer::{Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Worker};
 use tessera_store_postgres::PgStore;
@@ -81,6 +81,11 @@ pub fn accounts(
         hasher: PasswordHasher::new(hasher)?,
         policy: PasswordPolicy::default(),
         reset_tokens: ResetTokens::new(secret.clone(), config.password_reset_timeout),
+        verify_tokens: ResetTokens::with_salt(
+            secret.clone(),
+            config.password_reset_timeout,
+            VERIFY_EMAIL_SALT,
+        ),
         jwt: JwtKeys::new(&secret, jwt),
         links: Links {
             site_name: config.site_name.clone(),
@@ -88,9 +93,11 @@ pub fn accounts(
             activation: config.activation_url.clone(),
             password_reset: config.password_reset_confirm_url.clone(),
             email_reset: config.email_reset_confirm_url.clone(),
+            public_url: config.public_base(),
         },
         options: Options {
             send_confirmation_email: config.send_confirmation_email,
+            revoke_on_password_change: config.revoke_on_password_change,
         },
         mail_queued,
     }))

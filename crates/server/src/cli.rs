@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tessera_core::SystemClock;
 use tessera_core::accounts::{AccountKind, RegisterError, Registration};
-use tessera_core::domain::{EmailAddress, Password, Profile, Username};
+use tessera_core::domain::{EmailAddress, Lang, Password, Profile, Username};
 use tokio::sync::Notify;
 
 #[derive(Debug, Parser)]
@@ -98,6 +98,7 @@ async fn create_user(
         username,
         password,
         profile: Profile::default(),
+        lang: Lang::default(),
         kind: AccountKind::Operator { staff, superuser },
     };
     match accounts.register(registration).await {

@@ -46,6 +46,9 @@ pub struct Config {
     pub email_from: String,
     pub email_dir: PathBuf,
     pub frontend_url: String,
+    /// Where Tessera itself is reached from outside; links to its own pages start here.
+    /// Defaults to `http://` + the bind address.
+    pub public_url: Option<String>,
     pub site_name: String,
     pub activation_url: String,
     pub password_reset_confirm_url: String,
@@ -59,6 +62,8 @@ pub struct Config {
     /// Seconds a mailed uid/token link stays valid (Django's PASSWORD_RESET_TIMEOUT).
     pub password_reset_timeout: i64,
     pub send_confirmation_email: bool,
+    /// A password change through the Auth API revokes the account's other refresh tokens.
+    pub revoke_on_password_change: bool,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
@@ -85,6 +90,7 @@ impl Default for Config {
             email_from: "webmaster@localhost".into(),
             email_dir: PathBuf::from("mail-out"),
             frontend_url: "http://localhost:3000".into(),
+            public_url: None,
             site_name: "Tessera".into(),
             activation_url: "activate/{uid}/{token}".into(),
             password_reset_confirm_url: "password/reset/confirm/{uid}/{token}".into(),
@@ -95,6 +101,7 @@ impl Default for Config {
             blacklist_after_rotation: false,
             password_reset_timeout: 259_200,
             send_confirmation_email: false,
+            revoke_on_password_change: true,
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             argon2_parallelism: 1,
@@ -175,6 +182,13 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// The base of links to Tessera's own pages.
+    pub fn public_base(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -64,6 +64,10 @@ impl Store for PgStore {
         users::by_email(&self.pool, email).await
     }
 
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        users::by_username(&self.pool, username).await
+    }
+
     async fn username_taken(
         &self,
         username: &str,

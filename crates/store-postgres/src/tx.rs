@@ -60,6 +60,21 @@ impl Tx for PgTx {
         Ok(())
     }
 
+    async fn blacklist_all(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query!(
+            "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at)
+             SELECT jti, $1, expires_at FROM outstanding_tokens WHERE user_id = $2 AND expires_at > $3
+             ON CONFLICT (jti) DO NOTHING",
+            now.0,
+            user.0,
+            now.0
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {
         let done =
             sqlx::query!(

@@ -13,7 +13,8 @@ pub(crate) async fn by_id<'e>(
     let row = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
         is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
         last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-        city, state, postcode, country FROM users WHERE id = $1"#, id.0)
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users WHERE id = $1"#, id.0)
     .fetch_optional(db)
     .await
     .map_err(backend)?;
@@ -28,7 +29,23 @@ pub(crate) async fn by_email<'e>(
     let row = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
         is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
         last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-        city, state, postcode, country FROM users WHERE email_key = $1"#, key)
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users WHERE email_key = $1"#, key)
+    .fetch_optional(db)
+    .await
+    .map_err(backend)?;
+    Ok(row.map(User::from))
+}
+
+pub(crate) async fn by_username<'e>(
+    db: impl PgExecutor<'e>,
+    username: &str,
+) -> Result<Option<User>, StoreError> {
+    let row = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
+        is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
+        last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users WHERE username = $1"#, username)
     .fetch_optional(db)
     .await
     .map_err(backend)?;
@@ -39,7 +56,8 @@ pub(crate) async fn all<'e>(db: impl PgExecutor<'e>) -> Result<Vec<User>, StoreE
     let rows = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
         is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
         last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-        city, state, postcode, country FROM users ORDER BY id"#)
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users ORDER BY id"#)
     .fetch_all(db)
     .await
     .map_err(backend)?;
@@ -71,14 +89,15 @@ pub(crate) async fn insert<'e>(db: impl PgExecutor<'e>, u: &NewUser) -> Result<U
         u.password_hash.as_str(),
     );
     let p = &u.profile;
+    let lang = u.lang.as_str();
     let id = sqlx::query_scalar!(
         r#"INSERT INTO users (email, email_key, username, password_hash, is_active, is_staff,
             is_superuser, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-            city, state, postcode, country)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id AS "id!""#,
+            city, state, postcode, country, lang)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id AS "id!""#,
         email, key, username, hash, u.is_active, u.is_staff, u.is_superuser, u.date_joined.0,
         p.first_name, p.last_name, p.phone, p.address_line_1, p.address_line_2, p.city, p.state,
-        p.postcode, p.country
+        p.postcode, p.country, lang
     )
     .fetch_one(db)
     .await
@@ -94,15 +113,17 @@ pub(crate) async fn update<'e>(db: impl PgExecutor<'e>, u: &User) -> Result<(), 
         u.password_hash.as_str(),
     );
     let last_login = u.last_login.map(|t| t.0);
+    let lang = u.lang.as_str();
     let p = &u.profile;
     sqlx::query!(
         "UPDATE users SET email = $1, email_key = $2, username = $3, password_hash = $4, is_active = $5,
             is_staff = $6, is_superuser = $7, last_login = $8, first_name = $9, last_name = $10, phone = $11,
-            address_line_1 = $12, address_line_2 = $13, city = $14, state = $15, postcode = $16, country = $17
-        WHERE id = $18",
+            address_line_1 = $12, address_line_2 = $13, city = $14, state = $15, postcode = $16, country = $17,
+            lang = $18, two_fa_enabled = $19, email_verified = $20
+        WHERE id = $21",
         email, key, username, hash, u.is_active, u.is_staff, u.is_superuser, last_login,
         p.first_name, p.last_name, p.phone, p.address_line_1, p.address_line_2, p.city, p.state,
-        p.postcode, p.country, u.id.0
+        p.postcode, p.country, lang, u.two_fa_enabled, u.email_verified, u.id.0
     )
     .execute(db)
     .await

@@ -13,7 +13,8 @@ pub(crate) async fn by_id<'e>(
     let row = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
         is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
         last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-        city, state, postcode, country FROM users WHERE id = ?"#, id.0)
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users WHERE id = ?"#, id.0)
     .fetch_optional(db)
     .await
     .map_err(backend)?;
@@ -28,7 +29,23 @@ pub(crate) async fn by_email<'e>(
     let row = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
         is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
         last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-        city, state, postcode, country FROM users WHERE email_key = ?"#, key)
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users WHERE email_key = ?"#, key)
+    .fetch_optional(db)
+    .await
+    .map_err(backend)?;
+    Ok(row.map(User::from))
+}
+
+pub(crate) async fn by_username<'e>(
+    db: impl SqliteExecutor<'e>,
+    username: &str,
+) -> Result<Option<User>, StoreError> {
+    let row = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
+        is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
+        last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users WHERE username = ?"#, username)
     .fetch_optional(db)
     .await
     .map_err(backend)?;
@@ -39,7 +56,8 @@ pub(crate) async fn all<'e>(db: impl SqliteExecutor<'e>) -> Result<Vec<User>, St
     let rows = sqlx::query_as!(UserRecord, r#"SELECT id AS "id!", email, username, password_hash,
         is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
         last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-        city, state, postcode, country FROM users ORDER BY id"#)
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool" FROM users ORDER BY id"#)
     .fetch_all(db)
     .await
     .map_err(backend)?;
@@ -74,11 +92,12 @@ pub(crate) async fn insert<'e>(
         u.password_hash.as_str(),
     );
     let p = &u.profile;
+    let lang = u.lang.as_str();
     let id = sqlx::query_scalar!(
         r#"INSERT INTO users (email, email_key, username, password_hash, is_active, is_staff,
             is_superuser, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
-            city, state, postcode, country)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            city, state, postcode, country, lang)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
         email,
         key,
         username,
@@ -95,7 +114,8 @@ pub(crate) async fn insert<'e>(
         p.city,
         p.state,
         p.postcode,
-        p.country
+        p.country,
+        lang
     )
     .fetch_one(db)
     .await
@@ -111,15 +131,17 @@ pub(crate) async fn update<'e>(db: impl SqliteExecutor<'e>, u: &User) -> Result<
         u.password_hash.as_str(),
     );
     let last_login = u.last_login.map(|t| t.0);
+    let lang = u.lang.as_str();
     let p = &u.profile;
     sqlx::query!(
         "UPDATE users SET email = ?, email_key = ?, username = ?, password_hash = ?, is_active = ?,
             is_staff = ?, is_superuser = ?, last_login = ?, first_name = ?, last_name = ?, phone = ?,
-            address_line_1 = ?, address_line_2 = ?, city = ?, state = ?, postcode = ?, country = ?
+            address_line_1 = ?, address_line_2 = ?, city = ?, state = ?, postcode = ?, country = ?,
+            lang = ?, two_fa_enabled = ?, email_verified = ?
         WHERE id = ?",
         email, key, username, hash, u.is_active, u.is_staff, u.is_superuser, last_login,
         p.first_name, p.last_name, p.phone, p.address_line_1, p.address_line_2, p.city, p.state,
-        p.postcode, p.country, u.id.0
+        p.postcode, p.country, lang, u.two_fa_enabled, u.email_verified, u.id.0
     )
     .execute(db)
     .await

@@ -46,6 +46,7 @@ impl Accounts {
             return Err(ActivateError::Stale);
         }
         user.is_active = true;
+        user.email_verified = true;
         tx.update_user(&user).await.map_err(Internal::from)?;
         if self.options.send_confirmation_email {
             let to = user.email.clone();

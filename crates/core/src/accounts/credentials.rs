@@ -3,6 +3,7 @@
 use super::{Accounts, Internal};
 use crate::domain::{EmailAddress, Password, User};
 use crate::mail::MailKind;
+use crate::tokens::TokenPair;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetPasswordError {
@@ -26,7 +27,61 @@ pub enum ResetConfirmError {
     Internal(#[from] Internal),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ChangePasswordError {
+    #[error("the current password is wrong")]
+    WrongCurrent,
+    #[error("the new password fails validation")]
+    WeakPassword(Vec<String>),
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
 impl Accounts {
+    /// The Auth API's password change: checks the current password and the validators,
+    /// revokes the account's other refresh tokens (when so configured), queues a
+    /// "password changed" mail, and answers a fresh pair for the caller.
+    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current: &Password,
+        new: &Password,
+    ) -> Result<TokenPair, ChangePasswordError> {
+        if self.require_password(user, current).await.is_err() {
+            return Err(ChangePasswordError::WrongCurrent);
+        }
+        let problems = self.password_problems(new.expose(), user);
+        if !problems.is_empty() {
+            return Err(ChangePasswordError::WeakPassword(problems));
+        }
+        let hash = self
+            .hasher
+            .hash(new.expose())
+            .await
+            .map_err(Internal::from)?;
+        let mut tx = self.begin().await?;
+        let mut current = tx
+            .user_by_id(user.id)
+            .await
+            .map_err(Internal::from)?
+            .unwrap_or_else(|| user.clone());
+        current.password_hash = hash;
+        tx.update_user(&current).await.map_err(Internal::from)?;
+        if self.options.revoke_on_password_change {
+            tx.blacklist_all(user.id, self.now())
+                .await
+                .map_err(Internal::from)?;
+        }
+        let to = current.email.clone();
+        self.queue_plain_mail(tx.as_mut(), MailKind::PasswordChanged, &current, &to)
+            .await?;
+        let pair = self.issue_pair(tx.as_mut(), &current).await?;
+        self.commit_with_mail(tx).await?;
+        tracing::info!("password changed");
+        Ok(pair)
+    }
+
     #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
     pub async fn set_password(
         &self,

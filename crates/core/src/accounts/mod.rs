@@ -7,19 +7,23 @@ mod email_change;
 mod profile;
 mod register;
 mod session;
+mod verification;
 
 pub use activation::{ActivateError, ActivationStatus, ResendError};
-pub use credentials::{ResetConfirmError, SetPasswordError};
+pub use credentials::{ChangePasswordError, ResetConfirmError, SetPasswordError};
 pub use email_change::{EmailResetConfirmError, SetEmailError};
-pub use profile::{DeleteError, ProfileUpdate, UpdateError};
+pub use profile::{DeleteError, ProfileUpdate, UpdateError, Updated};
 pub use register::{AccountKind, RegisterError, Registration};
-pub use session::{AuthError, LoginError, RefreshError, Refreshed, VerifyError};
+pub use session::{
+    AuthError, LoginError, LoginName, LogoutError, RefreshError, Refreshed, Rotation, VerifyError,
+};
+pub use verification::VerifyEmailError;
 
 use crate::domain::{EmailAddress, User, UserId};
 use crate::mail::{MailContext, MailKind, NewMail};
 use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
 use crate::ports::{Store, StoreError, Tx};
-use crate::tokens::{JwtKeys, ResetTokens, encode_uid};
+use crate::tokens::{JwtKeys, ResetTokens, TokenPair, encode_uid};
 use crate::{Clock, Timestamp};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -44,14 +48,19 @@ pub struct Links {
     pub password_reset: String,
     /// e.g. `email/reset/confirm/{uid}/{token}`
     pub email_reset: String,
+    /// Where Tessera itself is reached from outside (links to its own pages).
+    pub public_url: String,
 }
 
+/// Tessera's own e-mail verification page, under `public_url`.
+const VERIFY_EMAIL_PATH: &str = "api/auth/verify_email/{uid}/{token}/";
+
 impl Links {
-    fn build(&self, template: &str, uid: &str, token: &str) -> String {
+    fn join(base: &str, template: &str, uid: &str, token: &str) -> String {
         let path = template.replace("{uid}", uid).replace("{token}", token);
         format!(
             "{}/{}",
-            self.frontend_url.trim_end_matches('/'),
+            base.trim_end_matches('/'),
             path.trim_start_matches('/')
         )
     }
@@ -62,6 +71,8 @@ impl Links {
 pub struct Options {
     /// Mail a confirmation after activation (Djoser's SEND_CONFIRMATION_EMAIL).
     pub send_confirmation_email: bool,
+    /// A password change through the Auth API revokes the account's other refresh tokens.
+    pub revoke_on_password_change: bool,
 }
 
 /// Everything the use cases need, built once at start.
@@ -71,6 +82,7 @@ pub struct Accounts {
     hasher: PasswordHasher,
     policy: PasswordPolicy,
     reset_tokens: ResetTokens,
+    verify_tokens: ResetTokens,
     jwt: JwtKeys,
     links: Links,
     options: Options,
@@ -84,6 +96,8 @@ pub struct Parts {
     pub hasher: PasswordHasher,
     pub policy: PasswordPolicy,
     pub reset_tokens: ResetTokens,
+    /// Tokens of mailed e-mail verification links (another key salt than `reset_tokens`).
+    pub verify_tokens: ResetTokens,
     pub jwt: JwtKeys,
     pub links: Links,
     pub options: Options,
@@ -99,6 +113,7 @@ impl Accounts {
             hasher: p.hasher,
             policy: p.policy,
             reset_tokens: p.reset_tokens,
+            verify_tokens: p.verify_tokens,
             jwt: p.jwt,
             links: p.links,
             options: p.options,
@@ -139,8 +154,12 @@ impl Accounts {
     ) -> Result<(), Internal> {
         let now = self.now();
         let uid = encode_uid(user.id);
-        let token = self.reset_tokens.make(user, now);
-        let url = self.links.build(template, &uid, &token);
+        let (tokens, base) = match kind {
+            MailKind::EmailVerification => (&self.verify_tokens, &self.links.public_url),
+            _ => (&self.reset_tokens, &self.links.frontend_url),
+        };
+        let token = tokens.make(user, now);
+        let url = Links::join(base, template, &uid, &token);
         let mut context = self.context_for(user);
         context.url = Some(url);
         context.uid = Some(uid);
@@ -215,6 +234,15 @@ impl Accounts {
             Some(id) => Ok(tx.user_by_id(id).await?),
             None => Ok(None),
         }
+    }
+
+    /// Mint a pair for `user` and record its refresh token inside `tx`.
+    async fn issue_pair(&self, tx: &mut dyn Tx, user: &User) -> Result<TokenPair, Internal> {
+        let pair = self
+            .jwt
+            .pair(user.id, Some(user.username.as_str()), self.now());
+        tx.add_outstanding(&pair.refresh_claims).await?;
+        Ok(pair)
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>, Internal> {

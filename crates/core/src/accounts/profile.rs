@@ -1,25 +1,51 @@
-//! The account itself: reading it, listing, updating profile and username, deleting.
+//! The account itself: reading it, listing, updating its fields, deleting it.
 
-use super::{Accounts, Internal};
-use crate::domain::{Password, ProfileField, User, UserId, Username};
+use super::{Accounts, Internal, VERIFY_EMAIL_PATH};
+use crate::domain::{EmailAddress, Lang, Password, ProfileField, User, UserId, Username};
+use crate::mail::MailKind;
 use crate::passwords::Verification;
 use crate::ports::{StoreError, UniqueField};
+use crate::tokens::TokenPair;
 
 /// A partial update; `None` and absent fields are left alone.
 #[derive(Debug, Default, Clone)]
 pub struct ProfileUpdate {
     pub username: Option<Username>,
+    /// A new login e-mail: it becomes unverified and a verification mail is queued.
+    pub email: Option<EmailAddress>,
+    pub lang: Option<Lang>,
     pub fields: Vec<(ProfileField, String)>,
+    /// Answer a fresh token pair when the username changes (its tokens carry the old name).
+    pub reissue_on_rename: bool,
+}
+
+/// The account after an update, and a fresh pair when the username (a token claim) changed.
+#[derive(Debug)]
+pub struct Updated {
+    pub user: User,
+    pub tokens: Option<TokenPair>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
     #[error("the username is taken")]
     UsernameTaken,
+    #[error("the e-mail address is taken")]
+    EmailTaken,
     #[error("the account no longer exists")]
     Gone,
     #[error(transparent)]
     Internal(#[from] Internal),
+}
+
+impl From<StoreError> for UpdateError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(UniqueField::Username) => Self::UsernameTaken,
+            StoreError::Conflict(UniqueField::Email) => Self::EmailTaken,
+            other => Self::Internal(other.into()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,40 +81,64 @@ impl Accounts {
         &self,
         id: UserId,
         change: ProfileUpdate,
-    ) -> Result<User, UpdateError> {
-        if let Some(name) = &change.username
-            && self
-                .store
-                .username_taken(name.as_str(), Some(id))
-                .await
-                .map_err(Internal::from)?
-        {
-            return Err(UpdateError::UsernameTaken);
-        }
+    ) -> Result<Updated, UpdateError> {
+        self.check_unique(id, &change).await?;
         let mut tx = self.begin().await?;
-        let mut user = tx
-            .user_by_id(id)
-            .await
-            .map_err(Internal::from)?
-            .ok_or(UpdateError::Gone)?;
+        let mut user = tx.user_by_id(id).await?.ok_or(UpdateError::Gone)?;
+        let renamed = change
+            .username
+            .as_ref()
+            .is_some_and(|n| *n != user.username);
+        // A new address needs verifying; a new spelling of the same one does not.
+        let new_email = change.email.filter(|e| e.key() != user.email.key());
         if let Some(name) = change.username {
             user.username = name;
+        }
+        if let Some(email) = &new_email {
+            user.email = email.clone();
+            user.email_verified = false;
+        }
+        if let Some(lang) = change.lang {
+            user.lang = lang;
         }
         for (field, value) in change.fields {
             user.profile.set(field, value);
         }
-        match tx.update_user(&user).await {
-            Err(StoreError::Conflict(UniqueField::Username)) => {
-                return Err(UpdateError::UsernameTaken);
-            }
-            other => other.map_err(Internal::from)?,
+        tx.update_user(&user).await?;
+        if new_email.is_some() {
+            self.queue_link_mail(
+                tx.as_mut(),
+                MailKind::EmailVerification,
+                &user,
+                VERIFY_EMAIL_PATH,
+            )
+            .await?;
         }
-        tx.commit().await.map_err(Internal::from)?;
-        Ok(user)
+        let tokens = match renamed && change.reissue_on_rename {
+            true => Some(self.issue_pair(tx.as_mut(), &user).await?),
+            false => None,
+        };
+        self.commit_with_mail(tx).await?;
+        Ok(Updated { user, tokens })
     }
 
-    /// Delete `target` once `actor` (its owner, or staff) proves their password; the
-    /// account's tokens and queued mail go with it.
+    /// Uniqueness of a new username or e-mail, checked before writing so both are reported.
+    async fn check_unique(&self, id: UserId, change: &ProfileUpdate) -> Result<(), UpdateError> {
+        if let Some(name) = &change.username
+            && self.store.username_taken(name.as_str(), Some(id)).await?
+        {
+            return Err(UpdateError::UsernameTaken);
+        }
+        if let Some(email) = &change.email
+            && let Some(other) = self.store.user_by_email(email).await?
+            && other.id != id
+        {
+            return Err(UpdateError::EmailTaken);
+        }
+        Ok(())
+    }
+
+    /// Delete `target` once `actor` (its owner, or staff) proves their password.
     #[tracing::instrument(skip_all, fields(actor = actor.id.0, target = target.0))]
     pub async fn delete_account(
         &self,
@@ -99,9 +149,16 @@ impl Accounts {
         self.require_password(actor, password)
             .await
             .map_err(|_| DeleteError::WrongPassword)?;
+        Ok(self.remove_account(target).await?)
+    }
+
+    /// Delete an account and all that hangs on it: issued tokens and queued mail go with it
+    /// (foreign keys), and its unexpired access tokens stop working (their user is gone).
+    #[tracing::instrument(skip_all, fields(user_id = id.0))]
+    pub async fn remove_account(&self, id: UserId) -> Result<(), Internal> {
         let mut tx = self.begin().await?;
-        tx.delete_user(target).await.map_err(Internal::from)?;
-        tx.commit().await.map_err(Internal::from)?;
+        tx.delete_user(id).await?;
+        tx.commit().await?;
         tracing::info!("account deleted");
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Registration: a new account, inactive until activated, with its activation mail.
 
 use super::{Accounts, Internal};
-use crate::domain::{EmailAddress, NewUser, Password, Profile, User, Username};
+use crate::domain::{EmailAddress, Lang, NewUser, Password, Profile, User, Username};
 use crate::mail::MailKind;
 use crate::passwords::UserAttributes;
 use crate::ports::{StoreError, UniqueField};
@@ -13,6 +13,7 @@ pub struct Registration {
     pub username: Username,
     pub password: Password,
     pub profile: Profile,
+    pub lang: Lang,
     pub kind: AccountKind,
 }
 
@@ -23,6 +24,9 @@ pub enum AccountKind {
     SelfService,
     /// Created by an operator (CLI): active at once, no mail.
     Operator { staff: bool, superuser: bool },
+    /// Auth API sign-up: active at once; the e-mail stays unverified until the user
+    /// follows a verification mail.
+    ActiveUnverified,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +96,7 @@ impl Accounts {
             ),
             date_joined: self.now(),
             profile: r.profile,
+            lang: r.lang,
         };
         let mut tx = self.begin().await?;
         let user = tx.insert_user(&new).await?;

@@ -48,6 +48,32 @@ pub enum AuthError {
     Internal(#[from] Internal),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum LogoutError {
+    #[error(transparent)]
+    Token(JwtError),
+    #[error("the token is blacklisted")]
+    Blacklisted,
+    #[error(transparent)]
+    Internal(#[from] Internal),
+}
+
+/// How a user names their account at login.
+#[derive(Debug, Clone, Copy)]
+pub enum LoginName<'a> {
+    Email(&'a str),
+    Username(&'a str),
+}
+
+/// What refreshing does with the presented refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotation {
+    /// Answer a new refresh token too.
+    pub rotate: bool,
+    /// Blacklist the presented one (only with `rotate`).
+    pub blacklist: bool,
+}
+
 /// A refresh answer: a new access token, and a new refresh token when rotation is on.
 #[derive(Debug, Clone)]
 pub struct Refreshed {
@@ -58,15 +84,19 @@ pub struct Refreshed {
 impl Accounts {
     /// Check credentials and issue a pair. Costs one password check whatever the outcome.
     #[tracing::instrument(skip_all)]
-    pub async fn login(&self, email: &str, password: &Password) -> Result<TokenPair, LoginError> {
-        let user = match EmailAddress::parse(email) {
-            Ok(email) => self
-                .store
-                .user_by_email(&email)
-                .await
-                .map_err(Internal::from)?,
-            Err(_) => None,
+    pub async fn login(
+        &self,
+        name: LoginName<'_>,
+        password: &Password,
+    ) -> Result<(User, TokenPair), LoginError> {
+        let found = match name {
+            LoginName::Email(raw) => match EmailAddress::parse(raw) {
+                Ok(email) => self.store.user_by_email(&email).await,
+                Err(_) => Ok(None),
+            },
+            LoginName::Username(raw) => self.store.user_by_username(raw.trim()).await,
         };
+        let user = found.map_err(Internal::from)?;
         let verdict = self
             .hasher
             .verify(password.expose(), user.as_ref().map(|u| &u.password_hash))
@@ -77,7 +107,9 @@ impl Accounts {
         if !user.is_active {
             return Err(LoginError::InvalidCredentials);
         }
-        let pair = self.jwt.pair(user.id, self.now());
+        let pair = self
+            .jwt
+            .pair(user.id, Some(user.username.as_str()), self.now());
         let mut tx = self.begin().await?;
         if needs_rehash {
             user.password_hash = self
@@ -92,11 +124,42 @@ impl Accounts {
             .await
             .map_err(Internal::from)?;
         tx.commit().await.map_err(Internal::from)?;
-        Ok(pair)
+        Ok((user, pair))
+    }
+
+    /// The rotation this deployment's configuration asks for (the Djoser dialect's).
+    pub fn configured_rotation(&self) -> Rotation {
+        Rotation {
+            rotate: self.jwt.config.rotate_refresh_tokens,
+            blacklist: self.jwt.config.blacklist_after_rotation,
+        }
+    }
+
+    /// Blacklist a refresh token so it can never refresh again.
+    #[tracing::instrument(skip_all)]
+    pub async fn logout(&self, token: &str) -> Result<(), LogoutError> {
+        let claims = self
+            .jwt
+            .decode(token, Some(TokenType::Refresh))
+            .map_err(LogoutError::Token)?;
+        let mut tx = self.begin().await?;
+        if !tx
+            .blacklist(&claims, self.now())
+            .await
+            .map_err(Internal::from)?
+        {
+            return Err(LogoutError::Blacklisted);
+        }
+        tx.commit().await.map_err(Internal::from)?;
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn refresh(&self, token: &str) -> Result<Refreshed, RefreshError> {
+    pub async fn refresh(
+        &self,
+        token: &str,
+        rotation: Rotation,
+    ) -> Result<Refreshed, RefreshError> {
         let claims = self
             .jwt
             .decode(token, Some(TokenType::Refresh))
@@ -118,18 +181,17 @@ impl Accounts {
             .filter(|u| u.is_active)
             .ok_or(RefreshError::NoActiveAccount)?;
         let now = self.now();
-        let (access, _) = self.jwt.mint(TokenType::Access, user.id, now);
-        if !self.jwt.config.rotate_refresh_tokens {
+        let username = Some(user.username.as_str());
+        let (access, _) = self.jwt.mint(TokenType::Access, user.id, username, now);
+        if !rotation.rotate {
             return Ok(Refreshed {
                 access,
                 refresh: None,
             });
         }
-        let (refresh, new_claims) = self.jwt.mint(TokenType::Refresh, user.id, now);
+        let (refresh, new_claims) = self.jwt.mint(TokenType::Refresh, user.id, username, now);
         let mut tx = self.begin().await?;
-        if self.jwt.config.blacklist_after_rotation
-            && !tx.blacklist(&claims, now).await.map_err(Internal::from)?
-        {
+        if rotation.blacklist && !tx.blacklist(&claims, now).await.map_err(Internal::from)? {
             return Err(RefreshError::Blacklisted);
         }
         tx.add_outstanding(&new_claims)

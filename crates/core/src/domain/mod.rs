@@ -1,11 +1,13 @@
 //! Domain types parsed at the boundary: e-mail addresses, usernames, passwords, users.
 
 mod email;
+mod lang;
 mod password;
 mod user;
 mod username;
 
 pub use email::EmailAddress;
+pub use lang::Lang;
 pub use password::{Password, PasswordInputError};
 pub use user::{NewUser, Profile, ProfileField, User, UserId};
 pub use username::Username;

@@ -1,6 +1,6 @@
 //! The user record: identity, credentials, flags and the profile fields.
 
-use super::{EmailAddress, Username};
+use super::{EmailAddress, Lang, Username};
 use crate::Timestamp;
 use crate::passwords::StoredHash;
 
@@ -116,6 +116,10 @@ pub struct User {
     pub last_login: Option<Timestamp>,
     pub date_joined: Timestamp,
     pub profile: Profile,
+    pub lang: Lang,
+    pub two_fa_enabled: bool,
+    /// The user proved the address by following a mailed link (activation or verification).
+    pub email_verified: bool,
 }
 
 /// What registration writes.
@@ -129,4 +133,5 @@ pub struct NewUser {
     pub is_superuser: bool,
     pub date_joined: Timestamp,
     pub profile: Profile,
+    pub lang: Lang,
 }

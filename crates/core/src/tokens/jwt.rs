@@ -31,6 +31,9 @@ pub struct Claims {
     pub iat: i64,
     pub jti: String,
     pub user_id: UserIdClaim,
+    /// The account's username, which the Auth API's consuming services identify users by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
 }
 
 /// SimpleJWT writes `user_id` as a string; either form is read back.
@@ -138,8 +141,15 @@ impl JwtKeys {
         }
     }
 
-    /// A new token of `kind` for `user`, as SimpleJWT's `for_user` makes it.
-    pub fn mint(&self, kind: TokenType, user: UserId, now: Timestamp) -> (String, Claims) {
+    /// A new token of `kind` for `user`, as SimpleJWT's `for_user` makes it, with the
+    /// `username` claim when given.
+    pub fn mint(
+        &self,
+        kind: TokenType,
+        user: UserId,
+        username: Option<&str>,
+        now: Timestamp,
+    ) -> (String, Claims) {
         let lifetime = match kind {
             TokenType::Access => self.config.access_lifetime_secs,
             TokenType::Refresh => self.config.refresh_lifetime_secs,
@@ -150,13 +160,14 @@ impl JwtKeys {
             iat: now.0,
             jti: uuid::Uuid::new_v4().simple().to_string(),
             user_id: UserIdClaim(user),
+            username: username.map(str::to_owned),
         };
         (self.sign(&claims), claims)
     }
 
-    pub fn pair(&self, user: UserId, now: Timestamp) -> TokenPair {
-        let (refresh, refresh_claims) = self.mint(TokenType::Refresh, user, now);
-        let (access, _) = self.mint(TokenType::Access, user, now);
+    pub fn pair(&self, user: UserId, username: Option<&str>, now: Timestamp) -> TokenPair {
+        let (refresh, refresh_claims) = self.mint(TokenType::Refresh, user, username, now);
+        let (access, _) = self.mint(TokenType::Access, user, username, now);
         TokenPair {
             access,
             refresh,
@@ -200,9 +211,10 @@ mod tests {
     fn round_trip_and_types() {
         let k = keys();
         let now = SystemClock.now();
-        let pair = k.pair(UserId(7), now);
+        let pair = k.pair(UserId(7), Some("ann"), now);
         let claims = k.decode(&pair.access, Some(TokenType::Access)).unwrap();
         assert_eq!(claims.user_id(), UserId(7));
+        assert_eq!(claims.username.as_deref(), Some("ann"));
         assert_eq!(claims.exp - claims.iat, 300);
         assert_eq!(claims.jti.len(), 32);
         assert_eq!(
@@ -210,7 +222,7 @@ mod tests {
             Err(JwtError::WrongType)
         );
         assert_eq!(k.decode("garbage", None), Err(JwtError::Invalid));
-        let (old, _) = k.mint(TokenType::Access, UserId(7), Timestamp(now.0 - 1000));
+        let (old, _) = k.mint(TokenType::Access, UserId(7), None, Timestamp(now.0 - 1000));
         assert_eq!(k.decode(&old, None), Err(JwtError::Expired));
     }
 }

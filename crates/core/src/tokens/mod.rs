@@ -4,4 +4,4 @@ mod jwt;
 mod reset;
 
 pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys, TokenPair, TokenType};
-pub use reset::{ResetTokens, decode_uid, encode_uid};
+pub use reset::{ResetTokens, VERIFY_EMAIL_SALT, decode_uid, encode_uid};

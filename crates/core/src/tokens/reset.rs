@@ -31,13 +31,24 @@ pub fn decode_uid(uid: &str) -> Option<UserId> {
 pub struct ResetTokens {
     secret: Secret,
     timeout_secs: i64,
+    key_salt: &'static str,
 }
 
+/// The key salt of e-mail verification tokens, so they cannot serve as reset tokens.
+pub const VERIFY_EMAIL_SALT: &str = "tessera.accounts.EmailVerificationTokenGenerator";
+
 impl ResetTokens {
+    /// Django's generator (activation and password reset share it, as in Djoser).
     pub fn new(secret: Secret, timeout_secs: i64) -> Self {
+        Self::with_salt(secret, timeout_secs, KEY_SALT)
+    }
+
+    /// The same algorithm under another key salt, for tokens of another purpose.
+    pub fn with_salt(secret: Secret, timeout_secs: i64, key_salt: &'static str) -> Self {
         Self {
             secret,
             timeout_secs,
+            key_salt,
         }
     }
 
@@ -64,7 +75,7 @@ impl ResetTokens {
 
     fn make_with_timestamp(&self, user: &User, ts: i64) -> String {
         let value = hash_value(user, ts);
-        let digest = salted_hmac_hex(self.secret.expose(), &value);
+        let digest = salted_hmac_hex(self.key_salt, self.secret.expose(), &value);
         let every_second: String = digest.chars().step_by(2).collect();
         format!("{}-{}", int_to_base36(ts), every_second)
     }
@@ -87,8 +98,8 @@ fn hash_value(user: &User, ts: i64) -> String {
 }
 
 /// Django's `salted_hmac(KEY_SALT, value, secret, algorithm="sha256").hexdigest()`.
-fn salted_hmac_hex(secret: &str, value: &str) -> String {
-    let key = Sha256::digest(format!("{KEY_SALT}{secret}").as_bytes());
+fn salted_hmac_hex(key_salt: &str, secret: &str, value: &str) -> String {
+    let key = Sha256::digest(format!("{key_salt}{secret}").as_bytes());
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).expect("any key length");
     mac.update(value.as_bytes());
     mac.finalize()

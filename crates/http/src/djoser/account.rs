@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::Value;
 use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration};
-use tessera_core::domain::{Profile, ProfileField, User, UserId};
+use tessera_core::domain::{Lang, Profile, ProfileField, User, UserId};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -26,6 +26,7 @@ pub async fn register(State(state): State<AppState>, Body(body): Body) -> Answer
         username,
         password,
         profile: profile.0,
+        lang: Lang::default(),
         kind: AccountKind::SelfService,
     };
     let user = state
@@ -143,13 +144,17 @@ async fn update(state: &AppState, id: UserId, body: Value, partial: bool) -> Ans
     };
     let (_, fields) = read_profile(&mut f);
     f.finish()?;
-    let change = ProfileUpdate { username, fields };
+    let change = ProfileUpdate {
+        username,
+        fields,
+        ..ProfileUpdate::default()
+    };
     let user = state
         .accounts
         .update_profile(id, change)
         .await
         .map_err(errors::update)?;
-    Ok((StatusCode::OK, Json(view::user(&user))))
+    Ok((StatusCode::OK, Json(view::user(&user.user))))
 }
 
 async fn delete(

@@ -106,6 +106,7 @@ pub fn verify(e: VerifyError) -> ApiError {
 pub fn update(e: UpdateError) -> ApiError {
     match e {
         UpdateError::UsernameTaken => ApiError::field("username", &[USERNAME_TAKEN]),
+        UpdateError::EmailTaken => ApiError::field("email", &[EMAIL_TAKEN]),
         UpdateError::Gone => not_found(),
         UpdateError::Internal(e) => internal(e),
     }

@@ -6,6 +6,7 @@ use crate::drf::{ApiError, Body, Fields};
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Map, Value, json};
+use tessera_core::accounts::LoginName;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -14,9 +15,9 @@ pub async fn create(
     let mut f = Fields::new(body);
     let read = f.required("email").zip(f.password("password"));
     let (email, password) = f.finish_with(read)?;
-    let pair = state
+    let (_, pair) = state
         .accounts
-        .login(&email, &password)
+        .login(LoginName::Email(&email), &password)
         .await
         .map_err(errors::login)?;
     Ok(Json(
@@ -33,7 +34,7 @@ pub async fn refresh(
     let token = f.finish_with(read)?;
     let refreshed = state
         .accounts
-        .refresh(&token)
+        .refresh(&token, state.accounts.configured_rotation())
         .await
         .map_err(errors::refresh)?;
     let mut out = Map::new();

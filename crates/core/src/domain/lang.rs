@@ -1,0 +1,32 @@
+//! `Lang`: the user's preferred language (en, es, fr).
+
+use super::ParseError;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+    Fr,
+}
+
+impl Lang {
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        match raw.trim() {
+            "en" => Ok(Self::En),
+            "es" => Ok(Self::Es),
+            "fr" => Ok(Self::Fr),
+            _ => Err(ParseError::Invalid(
+                "Select a valid choice. That choice is not one of the available choices.",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Es => "es",
+            Self::Fr => "fr",
+        }
+    }
+}
