@@ -2,6 +2,7 @@
 //! authentication), telemetry, and one module per dialect.
 
 mod auth;
+mod authapi;
 mod djoser;
 pub mod drf;
 mod health;
@@ -21,6 +22,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .nest("/auth", djoser::routes())
+        .merge(authapi::routes())
         .merge(health::routes())
         .fallback(drf::not_found)
         .with_state(state);

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::Value;
 use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration};
-use tessera_core::domain::{Lang, Profile, ProfileField, User, UserId};
+use tessera_core::domain::{Lang, User, UserId};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -19,13 +19,13 @@ pub async fn register(State(state): State<AppState>, Body(body): Body) -> Answer
         .username("username")
         .zip(f.email("email"))
         .zip(f.password("password"));
-    let profile = read_profile(&mut f);
+    let (profile, _) = f.profile();
     let ((username, email), password) = f.finish_with(read)?;
     let registration = Registration {
         email,
         username,
         password,
-        profile: profile.0,
+        profile,
         lang: Lang::default(),
         kind: AccountKind::SelfService,
     };
@@ -142,7 +142,7 @@ async fn update(state: &AppState, id: UserId, body: Value, partial: bool) -> Ans
     } else {
         f.username("username")
     };
-    let (_, fields) = read_profile(&mut f);
+    let (_, fields) = f.profile();
     f.finish()?;
     let change = ProfileUpdate {
         username,
@@ -172,17 +172,4 @@ async fn delete(
         .await
         .map_err(errors::delete)?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The profile fields present in the body, as a full profile and as a list of changes.
-fn read_profile(f: &mut Fields) -> (Profile, Vec<(ProfileField, String)>) {
-    let mut profile = Profile::default();
-    let mut changes = Vec::new();
-    for field in ProfileField::ALL {
-        if let Some(value) = f.optional(field.name(), field.max_len()) {
-            profile.set(field, value.clone());
-            changes.push((field, value));
-        }
-    }
-    (profile, changes)
 }

@@ -4,7 +4,9 @@
 use super::ApiError;
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
-use tessera_core::domain::{EmailAddress, ParseError, Password, Username};
+use tessera_core::domain::{
+    EmailAddress, Lang, ParseError, Password, Profile, ProfileField, Username,
+};
 
 const REQUIRED: &str = "This field is required.";
 const NULL: &str = "This field may not be null.";
@@ -62,6 +64,11 @@ impl Fields {
 
     pub fn has(&self, name: &str) -> bool {
         self.map.contains_key(name)
+    }
+
+    /// The raw string value of a field, when it is one.
+    pub fn peek(&self, name: &str) -> Option<&str> {
+        self.map.get(name).and_then(Value::as_str)
     }
 
     /// A CharField's text: numbers become text, other types are refused; whitespace is
@@ -136,6 +143,46 @@ impl Fields {
                 None
             }
         }
+    }
+
+    /// DRF's BooleanField: true/false, 1/0 and their usual spellings.
+    pub fn boolean(&mut self, name: &str) -> Option<bool> {
+        let value = match self.map.get(name)? {
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(1) => Some(true),
+                Some(0) => Some(false),
+                _ => None,
+            },
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" | "t" | "y" => Some(true),
+                "false" | "0" | "no" | "off" | "f" | "n" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        };
+        if value.is_none() {
+            self.errors.add(name, "Must be a valid boolean.");
+        }
+        value
+    }
+
+    pub fn lang(&mut self, name: &str) -> Option<Lang> {
+        let raw = self.required(name)?;
+        self.parsed(name, Lang::parse(&raw))
+    }
+
+    /// The profile fields present, as a full profile and as a list of changes.
+    pub fn profile(&mut self) -> (Profile, Vec<(ProfileField, String)>) {
+        let mut profile = Profile::default();
+        let mut changes = Vec::new();
+        for field in ProfileField::ALL {
+            if let Some(value) = self.optional(field.name(), field.max_len()) {
+                profile.set(field, value.clone());
+                changes.push((field, value));
+            }
+        }
+        (profile, changes)
     }
 
     fn parsed<T>(&mut self, name: &str, result: Result<T, ParseError>) -> Option<T> {

@@ -3,6 +3,8 @@
 
 mod support;
 
+mod authapi_accounts;
+mod authapi_session;
 mod cli;
 mod djoser_activation;
 mod djoser_drf;

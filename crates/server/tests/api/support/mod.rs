@@ -13,6 +13,8 @@ use tessera_server::{Config, Overrides, Running};
 
 pub const PASSWORD: &str = "passwordS.-";
 pub const FRONTEND: &str = "https://front.example";
+/// Where mailed links to Tessera's own pages point in tests (see `TestApp::own_link`).
+pub const PUBLIC: &str = "https://auth.example";
 
 /// A running service with its own database and mail sink.
 pub struct TestApp {
@@ -45,6 +47,7 @@ impl TestApp {
             smtp_tls: SmtpTls::None,
             email_from: "Tessera <noreply@tessera.test>".into(),
             frontend_url: FRONTEND.into(),
+            public_url: Some(PUBLIC.into()),
             mail_retry_delay: 1,
             ..Config::default()
         };
@@ -103,6 +106,33 @@ impl TestApp {
         let out = child.wait_with_output().unwrap();
         let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
         (out.status.success(), text(out.stdout), text(out.stderr))
+    }
+
+    /// A mailed link to Tessera's own pages, pointed at this test instance.
+    pub fn own_link(&self, link: &str) -> String {
+        link.replacen(PUBLIC, &self.base, 1)
+    }
+
+    /// Create an Auth API account (active, e-mail unverified); returns the 201 body.
+    pub async fn api_create(&self, username: &str, email: &str) -> Value {
+        let body = json!({"username": username, "email": email, "password": PASSWORD, "password2": PASSWORD});
+        let (status, body) = status_json(self.post("/api/auth/", body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// Log in through the Auth API; returns the 200 body `{access, refresh, lang}`.
+    pub async fn api_login(&self, username: &str, password: &str) -> Value {
+        let (status, body) = status_json(
+            self.post(
+                "/api/auth/login/",
+                json!({"username": username, "password": password}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -17,11 +17,11 @@ pub struct Mail {
 }
 
 impl Mail {
-    /// The first link in the text body that starts with the frontend URL.
+    /// The first link in the text body that starts with the frontend or public URL.
     pub fn link(&self) -> String {
         self.text
             .split_whitespace()
-            .find(|w| w.starts_with(super::FRONTEND))
+            .find(|w| w.starts_with(super::FRONTEND) || w.starts_with(super::PUBLIC))
             .unwrap_or_else(|| panic!("no link in mail: {}", self.text))
             .to_owned()
     }
@@ -29,8 +29,9 @@ impl Mail {
     /// `(uid, token)` from a link of the form `<FRONTEND><prefix>{uid}/{token}`.
     pub fn link_parts(&self, prefix: &str) -> (String, String) {
         let link = self.link();
-        let rest = link
-            .strip_prefix(&format!("{}{prefix}", super::FRONTEND))
+        let rest = [super::FRONTEND, super::PUBLIC]
+            .iter()
+            .find_map(|base| link.strip_prefix(&format!("{base}{prefix}")))
             .unwrap_or_else(|| panic!("link {link} does not start with {prefix}"));
         let (uid, token) = rest.split_once('/').expect("uid/token");
         (uid.to_owned(), token.trim_end_matches('/').to_owned())

@@ -1,0 +1,187 @@
+//! `''` (create, staff list), `<username>/`, `update/<username>/`, `delete/<username>/`.
+
+use super::{RESERVED_USERNAMES, errors, view};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration};
+use tessera_core::domain::{Lang, User};
+
+type Answer = Result<(StatusCode, Json<Value>), ApiError>;
+
+/// The original accepted `two_fa_enable`; `two_fa_enabled` is what it answers.
+const TWO_FA_FIELDS: [&str; 2] = ["two_fa_enable", "two_fa_enabled"];
+
+pub async fn create(State(state): State<AppState>, Body(body): Body) -> Answer {
+    let mut f = Fields::new(body);
+    let read = f
+        .username("username")
+        .zip(f.email("email"))
+        .zip(f.password("password"))
+        .zip(f.password("password2"));
+    let lang = if f.has("lang") {
+        f.lang("lang")
+    } else {
+        Some(Lang::default())
+    };
+    let two_fa = two_fa_field(&mut f);
+    if let Some(name) = f.peek("username")
+        && RESERVED_USERNAMES.contains(&name.to_ascii_lowercase().as_str())
+    {
+        f.error("username", "This username is reserved.");
+    }
+    let (((username, email), password), password2) = f.finish_with(read)?;
+    if password.expose() != password2.expose() {
+        return Err(ApiError::field("password", &[errors::PASSWORDS_DIFFER]));
+    }
+    if let Some((name, true)) = two_fa {
+        return Err(ApiError::field(name, &[errors::NEEDS_VERIFIED_EMAIL]));
+    }
+    let registration = Registration {
+        email,
+        username,
+        password,
+        profile: Default::default(),
+        lang: lang.unwrap_or_default(),
+        kind: AccountKind::ActiveUnverified,
+    };
+    let user = state
+        .accounts
+        .register(registration)
+        .await
+        .map_err(errors::register)?;
+    Ok((StatusCode::CREATED, Json(view::created(&user))))
+}
+
+/// Staff only: the original listed every account to anyone.
+pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Answer {
+    if !me.is_staff {
+        return Err(errors::not_owner());
+    }
+    let users = state
+        .accounts
+        .visible_users(&me)
+        .await
+        .map_err(errors::internal)?;
+    Ok((
+        StatusCode::OK,
+        Json(users.iter().map(view::account).collect()),
+    ))
+}
+
+pub async fn get(CurrentUser(me): CurrentUser, Path(username): Path<String>) -> Answer {
+    owner(&me, &username)?;
+    Ok((StatusCode::OK, Json(view::account(&me))))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    owner(&me, &username)?;
+    state
+        .accounts
+        .remove_account(me.id)
+        .await
+        .map_err(errors::internal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(username): Path<String>,
+    Body(body): Body,
+) -> Answer {
+    owner(&me, &username)?;
+    update(&state, &me, body, false).await
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(username): Path<String>,
+    Body(body): Body,
+) -> Answer {
+    owner(&me, &username)?;
+    update(&state, &me, body, true).await
+}
+
+/// PUT needs username, email and lang; PATCH any subset. Password fields are refused.
+async fn update(state: &AppState, me: &User, body: Value, partial: bool) -> Answer {
+    let mut f = Fields::new(body);
+    for field in ["password", "password2", "new_password", "new_password2"] {
+        if f.has(field) {
+            f.error(
+                field,
+                "Passwords are changed at password/<username>/, not here.",
+            );
+        }
+    }
+    let wanted = |f: &Fields, name: &str| !partial || f.has(name);
+    let username = if wanted(&f, "username") {
+        f.username("username")
+    } else {
+        None
+    };
+    let email = if wanted(&f, "email") {
+        f.email("email")
+    } else {
+        None
+    };
+    let lang = if wanted(&f, "lang") {
+        f.lang("lang")
+    } else {
+        None
+    };
+    let two_fa = two_fa_field(&mut f);
+    let (_, fields) = f.profile();
+    f.finish()?;
+    if let Some((name, on)) = two_fa
+        && on != me.two_fa_enabled
+    {
+        let message = match me.email_verified {
+            false => errors::NEEDS_VERIFIED_EMAIL,
+            true => "Two-factor enrolment is not available on this server yet.",
+        };
+        return Err(ApiError::field(name, &[message]));
+    }
+    let change = ProfileUpdate {
+        username,
+        email,
+        lang,
+        fields,
+        reissue_on_rename: true,
+    };
+    let updated = state
+        .accounts
+        .update_profile(me.id, change)
+        .await
+        .map_err(errors::update)?;
+    let mut body = view::account(&updated.user);
+    if let (Some(tokens), Value::Object(map)) = (updated.tokens, &mut body) {
+        map.insert("access".into(), json!(tokens.access));
+        map.insert("refresh".into(), json!(tokens.refresh));
+    }
+    Ok((StatusCode::OK, Json(body)))
+}
+
+/// The 2FA switch under whichever name the client used.
+fn two_fa_field(f: &mut Fields) -> Option<(&'static str, bool)> {
+    let name = TWO_FA_FIELDS.into_iter().find(|n| f.has(n))?;
+    f.boolean(name).map(|on| (name, on))
+}
+
+/// Only the account's owner: any other name answers 403, whether or not it exists.
+fn owner(me: &User, username: &str) -> Result<(), ApiError> {
+    if me.username.as_str() == username.trim_end_matches('/') {
+        Ok(())
+    } else {
+        Err(errors::not_owner())
+    }
+}

@@ -1,0 +1,122 @@
+//! The one place where use-case errors become this dialect's status codes and bodies.
+
+use crate::drf::ApiError;
+use axum::http::StatusCode;
+use serde_json::json;
+use tessera_core::accounts::{
+    ChangePasswordError, Internal, LoginError, LogoutError, RefreshError, RegisterError,
+    UpdateError, VerifyEmailError,
+};
+use tessera_core::tokens::JwtError;
+
+const EMAIL_TAKEN: &str = "user with this email address already exists.";
+const USERNAME_TAKEN: &str = "A user with that username already exists.";
+pub const PASSWORDS_DIFFER: &str = "Password fields didn't match.";
+pub const NEEDS_VERIFIED_EMAIL: &str =
+    "Verify your e-mail address before enabling two-factor authentication.";
+
+pub fn internal(e: Internal) -> ApiError {
+    ApiError::internal(&e)
+}
+
+/// Someone else's account: the same answer whether or not it exists.
+pub fn not_owner() -> ApiError {
+    ApiError::detail(
+        StatusCode::FORBIDDEN,
+        "You do not have permission to perform this action.",
+    )
+}
+
+pub fn register(e: RegisterError) -> ApiError {
+    match e {
+        RegisterError::Taken { email, username } => {
+            let mut body = serde_json::Map::new();
+            if username {
+                body.insert("username".into(), json!([USERNAME_TAKEN]));
+            }
+            if email {
+                body.insert("email".into(), json!([EMAIL_TAKEN]));
+            }
+            ApiError::new(StatusCode::BAD_REQUEST, body.into())
+        }
+        RegisterError::WeakPassword(p) => {
+            ApiError::new(StatusCode::BAD_REQUEST, json!({"password": p}))
+        }
+        RegisterError::Internal(e) => internal(e),
+    }
+}
+
+pub fn login(e: LoginError) -> ApiError {
+    match e {
+        LoginError::InvalidCredentials => ApiError::detail(
+            StatusCode::UNAUTHORIZED,
+            "No active account found with the given credentials",
+        ),
+        LoginError::Internal(e) => internal(e),
+    }
+}
+
+fn token(e: JwtError) -> ApiError {
+    ApiError::coded(StatusCode::UNAUTHORIZED, &e.to_string(), "token_not_valid")
+}
+
+fn blacklisted() -> ApiError {
+    ApiError::coded(
+        StatusCode::UNAUTHORIZED,
+        "Token is blacklisted",
+        "token_not_valid",
+    )
+}
+
+pub fn refresh(e: RefreshError) -> ApiError {
+    match e {
+        RefreshError::Token(e) => token(e),
+        RefreshError::Blacklisted => blacklisted(),
+        RefreshError::NoActiveAccount => ApiError::detail(
+            StatusCode::UNAUTHORIZED,
+            "No active account found for the given token.",
+        ),
+        RefreshError::Internal(e) => internal(e),
+    }
+}
+
+pub fn logout(e: LogoutError) -> ApiError {
+    match e {
+        LogoutError::Token(e) => token(e),
+        LogoutError::Blacklisted => blacklisted(),
+        LogoutError::Internal(e) => internal(e),
+    }
+}
+
+pub fn update(e: UpdateError) -> ApiError {
+    match e {
+        UpdateError::UsernameTaken => ApiError::field("username", &[USERNAME_TAKEN]),
+        UpdateError::EmailTaken => ApiError::field("email", &[EMAIL_TAKEN]),
+        UpdateError::Gone => not_owner(),
+        UpdateError::Internal(e) => internal(e),
+    }
+}
+
+pub fn change_password(e: ChangePasswordError) -> ApiError {
+    match e {
+        ChangePasswordError::WrongCurrent => {
+            ApiError::field("password", &["Current password is incorrect."])
+        }
+        ChangePasswordError::WeakPassword(p) => {
+            ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
+        }
+        ChangePasswordError::Internal(e) => internal(e),
+    }
+}
+
+pub fn verify_email(e: VerifyEmailError) -> ApiError {
+    match e {
+        VerifyEmailError::InvalidUid => {
+            ApiError::field("uid", &["Invalid user id or user doesn't exist."])
+        }
+        VerifyEmailError::InvalidToken => {
+            ApiError::field("token", &["Invalid token for given user."])
+        }
+        VerifyEmailError::Internal(e) => internal(e),
+    }
+}

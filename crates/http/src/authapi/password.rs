@@ -1,0 +1,37 @@
+//! `password/<username>/`: change the password with the current one (PUT and PATCH alike).
+
+use super::errors;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+pub async fn change(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(username): Path<String>,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
+    if me.username.as_str() != username {
+        return Err(errors::not_owner());
+    }
+    let mut f = Fields::new(body);
+    let read = f
+        .password("password")
+        .zip(f.password("new_password"))
+        .zip(f.password("new_password2"));
+    let ((current, new), again) = f.finish_with(read)?;
+    if new.expose() != again.expose() {
+        return Err(ApiError::field("new_password", &[errors::PASSWORDS_DIFFER]));
+    }
+    let pair = state
+        .accounts
+        .change_password(&me, &current, &new)
+        .await
+        .map_err(errors::change_password)?;
+    Ok(Json(
+        json!({"detail": "Password changed.", "access": pair.access, "refresh": pair.refresh}),
+    ))
+}

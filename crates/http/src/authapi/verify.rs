@@ -1,0 +1,76 @@
+//! `verify_email/`: send a verification mail, confirm by POST of its uid/token, or follow
+//! the mailed link to a small HTML page.
+
+use super::errors;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Html;
+use serde_json::{Value, json};
+use tessera_core::accounts::VerifyEmailError;
+
+pub async fn send(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> Result<Json<Value>, ApiError> {
+    if me.email_verified {
+        return Err(ApiError::detail(
+            StatusCode::BAD_REQUEST,
+            "This e-mail address is already verified.",
+        ));
+    }
+    state
+        .accounts
+        .send_verification(&me)
+        .await
+        .map_err(errors::internal)?;
+    Ok(Json(json!({"detail": "Verification e-mail sent."})))
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
+    let mut f = Fields::new(body);
+    let read = f.required("uid").zip(f.required("token"));
+    let (uid, token) = f.finish_with(read)?;
+    let user = state
+        .accounts
+        .confirm_verification(&uid, &token)
+        .await
+        .map_err(errors::verify_email)?;
+    Ok(Json(
+        json!({"email": user.email.as_str(), "email_verified": true}),
+    ))
+}
+
+pub async fn follow_link(
+    State(state): State<AppState>,
+    Path((uid, token)): Path<(String, String)>,
+) -> (StatusCode, Html<&'static str>) {
+    match state.accounts.confirm_verification(&uid, &token).await {
+        Ok(_) => (StatusCode::OK, Html(VERIFIED)),
+        Err(VerifyEmailError::Internal(e)) => {
+            let _logged = ApiError::internal(&e);
+            (StatusCode::INTERNAL_SERVER_ERROR, Html(FAILED))
+        }
+        Err(_) => (StatusCode::BAD_REQUEST, Html(INVALID)),
+    }
+}
+
+// Plain pages with no external assets; constant texts, so nothing needs escaping.
+const VERIFIED: &str = concat!(
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>E-mail address verified</title></head>",
+    "<body><main><h1>E-mail address verified</h1><p>Your e-mail address is verified. You can close this page.</p></main></body></html>"
+);
+const INVALID: &str = concat!(
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invalid link</title></head>",
+    "<body><main><h1>Invalid link</h1><p>This verification link is invalid or has expired. Ask for a new one.</p></main></body></html>"
+);
+const FAILED: &str = concat!(
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong</title></head>",
+    "<body><main><h1>Something went wrong</h1><p>Please try again later.</p></main></body></html>"
+);
