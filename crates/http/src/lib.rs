@@ -21,7 +21,7 @@ pub struct AppState {
 /// The whole application: both dialects, health, and the cross-cutting layers.
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
-        .nest("/auth", djoser::routes())
+        .merge(djoser::routes())
         .merge(authapi::routes())
         .merge(health::routes())
         .fallback(drf::not_found)

@@ -3,6 +3,7 @@
 use super::{Accounts, Internal};
 use crate::domain::{EmailAddress, Password, User};
 use crate::mail::MailKind;
+use crate::passwords::UserAttributes;
 use crate::tokens::TokenPair;
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +116,11 @@ impl Accounts {
         token: &str,
         new: &Password,
     ) -> Result<(), ResetConfirmError> {
+        // Djoser validates the new password (against no user) before the uid and token.
+        let anonymous = self.policy.check(new.expose(), &UserAttributes::default());
+        if !anonymous.is_empty() {
+            return Err(ResetConfirmError::WeakPassword(anonymous));
+        }
         let mut tx = self.begin().await?;
         let user = self
             .user_by_uid(tx.as_mut(), uid)

@@ -10,11 +10,15 @@ mod passwords;
 mod view;
 
 use crate::AppState;
+use axum::Json;
 use axum::Router;
+use axum::http::HeaderMap;
+use axum::http::header::HOST;
 use axum::routing::{get, post};
+use serde_json::{Value, json};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    let dialect = Router::new()
         .route("/users/", get(account::list).post(account::register))
         .route(
             "/users/me/",
@@ -48,5 +52,17 @@ pub fn routes() -> Router<AppState> {
         .route("/jwt/refresh/", post(jwt::refresh))
         .route("/jwt/refresh", post(jwt::refresh))
         .route("/jwt/verify/", post(jwt::verify))
-        .route("/jwt/verify", post(jwt::verify))
+        .route("/jwt/verify", post(jwt::verify));
+    Router::new()
+        .route("/auth/", get(root))
+        .nest("/auth", dialect)
+}
+
+/// DRF's API root: the router's one list endpoint.
+async fn root(headers: HeaderMap) -> Json<Value> {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    Json(json!({"users": format!("http://{host}/auth/users/")}))
 }

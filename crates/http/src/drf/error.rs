@@ -80,11 +80,15 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The fallback for unknown paths. Like Django's APPEND_SLASH, a path under `/auth/`
-/// without its trailing slash is redirected (301) to the slashed path.
+/// The fallback for unknown paths. Like Django's APPEND_SLASH, a path under `/auth/users`
+/// without its trailing slash (where the slashed path exists) is redirected (301) there.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     let path = uri.path();
-    if path.starts_with("/auth/") && !path.ends_with('/') {
+    let last = path.rsplit('/').next().unwrap_or("");
+    if (path == "/auth/users" || path.starts_with("/auth/users/"))
+        && !last.is_empty()
+        && !last.contains('.')
+    {
         let location = match uri.query() {
             Some(q) => format!("{path}/?{q}"),
             None => format!("{path}/"),

@@ -171,5 +171,50 @@ async fn user_paths_without_the_slash_redirect_like_django() {
     assert_eq!(r.headers()["location"], "/auth/users/");
     let r = client.get(app.url("/auth/users/me")).send().await.unwrap();
     assert_eq!(r.headers()["location"], "/auth/users/me/");
+    // Only where the slashed path exists, as Django's APPEND_SLASH.
+    let r = client.get(app.url("/auth/nope")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_api_root_lists_users() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/auth/").await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    expect(
+        r,
+        StatusCode::OK,
+        json!({"users": format!("http://{host}/auth/users/")}),
+    )
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bodies_are_read_as_drf_reads_them() {
+    let app = TestApp::spawn().await;
+    let required = json!({"username": ["This field is required."], "email": ["This field is required."], "password": ["This field is required."]});
+    let r = app
+        .client
+        .post(app.url("/auth/users/"))
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    expect(r, StatusCode::BAD_REQUEST, required).await;
+    let r = app
+        .client
+        .post(app.url("/auth/users/"))
+        .body("{\"a\":1}")
+        .send()
+        .await
+        .unwrap();
+    expect(
+        r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        json!({"detail": "Unsupported media type \"\" in request."}),
+    )
+    .await;
     app.stop().await;
 }

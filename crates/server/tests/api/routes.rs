@@ -1,18 +1,20 @@
-//! The route table, pinned: every path in `snapshots/djoser_routes.txt` exists and allows
-//! exactly the methods listed there.
+//! The route tables, pinned: every path in `snapshots/*_routes.txt` exists and allows exactly
+//! the methods listed there.
 
 use crate::support::TestApp;
 use reqwest::{Method, StatusCode};
 use std::collections::BTreeSet;
 
+const SNAPSHOTS: [&str; 2] = [
+    include_str!("snapshots/djoser_routes.txt"),
+    include_str!("snapshots/authapi_routes.txt"),
+];
+
 #[tokio::test]
-async fn the_route_table_matches_the_snapshot() {
+async fn the_route_tables_match_the_snapshots() {
     let app = TestApp::spawn().await;
-    let snapshot = include_str!("snapshots/djoser_routes.txt");
-    for line in snapshot
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
+    let lines = SNAPSHOTS.iter().flat_map(|s| s.lines());
+    for line in lines.filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let (path, methods) = line.split_once(char::is_whitespace).unwrap();
         let expected: BTreeSet<&str> = methods.trim().split(',').collect();
         let r = app
