@@ -13,6 +13,24 @@ use async_trait::async_trait;
 pub enum UniqueField {
     Email,
     Username,
+    ServiceName,
+}
+
+/// One row of `services`.
+#[derive(Clone)]
+pub struct ServiceRecord {
+    pub name: String,
+    pub secret_hash: String,
+    pub created_at: i64,
+    pub rotated_at: Option<i64>,
+}
+
+impl std::fmt::Debug for ServiceRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceRecord")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +66,24 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool, StoreError>;
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
     async fn is_blacklisted(&self, jti: &str) -> Result<bool, StoreError>;
+
+    async fn service(&self, name: &str) -> Result<Option<ServiceRecord>, StoreError>;
+    async fn services(&self) -> Result<Vec<ServiceRecord>, StoreError>;
+    async fn add_service(
+        &self,
+        name: &str,
+        secret_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// `false` when no service has that name.
+    async fn set_service_secret(
+        &self,
+        name: &str,
+        secret_hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// `false` when no service has that name.
+    async fn remove_service(&self, name: &str) -> Result<bool, StoreError>;
 
     /// Pending mail due at `now`, oldest first.
     async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError>;

@@ -74,6 +74,7 @@ pub fn accounts(
         refresh_lifetime_secs: config.refresh_token_lifetime,
         rotate_refresh_tokens: config.rotate_refresh_tokens,
         blacklist_after_rotation: config.blacklist_after_rotation,
+        service_lifetime_secs: config.service_token_lifetime,
     };
     Ok(Accounts::new(Parts {
         store,

@@ -6,9 +6,9 @@ use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tessera_core::SystemClock;
 use tessera_core::accounts::{AccountKind, RegisterError, Registration};
 use tessera_core::domain::{EmailAddress, Lang, Password, Profile, Username};
+use tessera_core::{Secret, SystemClock};
 use tokio::sync::Notify;
 
 #[derive(Debug, Parser)]
@@ -34,6 +34,22 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the micro-services that obtain tokens at /api/auth/internal/auth/.
+    #[command(subcommand)]
+    Service(ServiceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Register a service. Its secret is read from standard input; when none is given, one is
+    /// generated and printed once.
+    Add { name: String },
+    /// List the services (never their secrets).
+    List,
+    /// Replace a service's secret (read from standard input, or generated and printed once).
+    Rotate { name: String },
+    /// Remove a service; the tokens it holds expire on their own.
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +82,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
             println!("database is up to date");
             Ok(())
         }
+        Command::Service(command) => service(&config, command).await,
         Command::User(UserCommand::Create {
             email,
             username,
@@ -132,4 +149,72 @@ fn read_password() -> Result<String, String> {
         .read_line(&mut line)
         .map_err(|e| e.to_string())?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn service(config: &Config, command: ServiceCommand) -> Result<(), String> {
+    let store = app::open_store(config).await.map_err(|e| e.to_string())?;
+    let accounts = app::accounts(
+        config,
+        store,
+        Arc::new(SystemClock),
+        Arc::new(Notify::new()),
+    )
+    .map_err(|e| e.to_string())?;
+    match command {
+        ServiceCommand::Add { name } => {
+            let given = read_optional_secret()?;
+            let generated = given.is_none();
+            let secret = accounts
+                .add_service(&name, given)
+                .await
+                .map_err(|e| e.to_string())?;
+            report_secret(&name, "added", generated.then_some(&secret));
+        }
+        ServiceCommand::Rotate { name } => {
+            let given = read_optional_secret()?;
+            let generated = given.is_none();
+            let secret = accounts
+                .rotate_service(&name, given)
+                .await
+                .map_err(|e| e.to_string())?;
+            report_secret(&name, "rotated", generated.then_some(&secret));
+        }
+        ServiceCommand::Remove { name } => {
+            accounts
+                .remove_service(&name)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("service {name} removed");
+        }
+        ServiceCommand::List => {
+            for s in accounts.services().await.map_err(|e| e.to_string())? {
+                let rotated = s
+                    .rotated_at
+                    .map_or_else(|| "never".to_owned(), |t| t.to_string());
+                println!("{}\tcreated {}\trotated {}", s.name, s.created_at, rotated);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn report_secret(name: &str, what: &str, generated: Option<&Secret>) {
+    println!("service {name} {what}");
+    if let Some(secret) = generated {
+        println!("secret (shown once): {}", secret.expose());
+    }
+}
+
+/// A secret from standard input when one is piped in; `None` (generate one) otherwise.
+fn read_optional_secret() -> Result<Option<Secret>, String> {
+    if std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    Ok((!line.is_empty()).then(|| Secret::new(line)))
 }

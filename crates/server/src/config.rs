@@ -59,6 +59,8 @@ pub struct Config {
     pub refresh_token_lifetime: i64,
     pub rotate_refresh_tokens: bool,
     pub blacklist_after_rotation: bool,
+    /// Seconds; tokens other micro-services obtain at internal/auth/.
+    pub service_token_lifetime: i64,
     /// Seconds a mailed uid/token link stays valid (Django's PASSWORD_RESET_TIMEOUT).
     pub password_reset_timeout: i64,
     pub send_confirmation_email: bool,
@@ -99,6 +101,7 @@ impl Default for Config {
             refresh_token_lifetime: 86_400,
             rotate_refresh_tokens: false,
             blacklist_after_rotation: false,
+            service_token_lifetime: 43_200,
             password_reset_timeout: 259_200,
             send_confirmation_email: false,
             revoke_on_password_change: true,
@@ -149,7 +152,10 @@ impl Config {
         {
             return bad("TESSERA_SECRET_KEY must be at least 32 bytes");
         }
-        if self.access_token_lifetime <= 0 || self.refresh_token_lifetime <= 0 {
+        if self.access_token_lifetime <= 0
+            || self.refresh_token_lifetime <= 0
+            || self.service_token_lifetime <= 0
+        {
             return bad("token lifetimes must be positive numbers of seconds");
         }
         if self.password_reset_timeout <= 0 {

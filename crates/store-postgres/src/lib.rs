@@ -1,6 +1,7 @@
 //! `PgStore`: Tessera's `Store` on PostgreSQL.
 
 mod outbox;
+mod services;
 mod tx;
 mod users;
 
@@ -10,7 +11,7 @@ use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, User, UserId};
-use tessera_core::ports::{MailFailure, Store, StoreError, Tx, UniqueField};
+use tessera_core::ports::{MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField};
 use tessera_core::records::MailRecord;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -88,6 +89,36 @@ impl Store for PgStore {
         Ok(row.is_some())
     }
 
+    async fn service(&self, name: &str) -> Result<Option<ServiceRecord>, StoreError> {
+        services::by_name(&self.pool, name).await
+    }
+
+    async fn services(&self) -> Result<Vec<ServiceRecord>, StoreError> {
+        services::all(&self.pool).await
+    }
+
+    async fn add_service(
+        &self,
+        name: &str,
+        secret_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        services::insert(&self.pool, name, secret_hash, now).await
+    }
+
+    async fn set_service_secret(
+        &self,
+        name: &str,
+        secret_hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        services::set_secret(&self.pool, name, secret_hash, now).await
+    }
+
+    async fn remove_service(&self, name: &str) -> Result<bool, StoreError> {
+        services::delete(&self.pool, name).await
+    }
+
     async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError> {
         outbox::due(&self.pool, now, limit).await
     }
@@ -116,6 +147,9 @@ pub(crate) fn write_error(e: sqlx::Error) -> StoreError {
         }
         if message.contains("username") {
             return StoreError::Conflict(UniqueField::Username);
+        }
+        if message.contains("services") || message.contains("name") {
+            return StoreError::Conflict(UniqueField::ServiceName);
         }
     }
     backend(e)

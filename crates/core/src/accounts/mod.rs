@@ -6,6 +6,7 @@ mod credentials;
 mod email_change;
 mod profile;
 mod register;
+mod services;
 mod session;
 mod verification;
 
@@ -14,6 +15,7 @@ pub use credentials::{ChangePasswordError, ResetConfirmError, SetPasswordError};
 pub use email_change::{EmailResetConfirmError, SetEmailError};
 pub use profile::{DeleteError, ProfileUpdate, UpdateError, Updated};
 pub use register::{AccountKind, RegisterError, Registration};
+pub use services::{ServiceError, ServiceInfo};
 pub use session::{
     AuthError, LoginError, LoginName, LogoutError, RefreshError, Refreshed, Rotation, VerifyError,
 };

@@ -36,6 +36,16 @@ pub struct Claims {
     pub username: Option<String>,
 }
 
+/// A service token's payload: `token_type` is always `service`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceClaims {
+    pub token_type: String,
+    pub service_name: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
 /// SimpleJWT writes `user_id` as a string; either form is read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UserIdClaim(pub UserId);
@@ -89,6 +99,8 @@ pub struct JwtConfig {
     pub refresh_lifetime_secs: i64,
     pub rotate_refresh_tokens: bool,
     pub blacklist_after_rotation: bool,
+    /// Lifetime of the tokens other micro-services obtain at internal/auth/.
+    pub service_lifetime_secs: i64,
 }
 
 impl Default for JwtConfig {
@@ -96,6 +108,7 @@ impl Default for JwtConfig {
         Self {
             access_lifetime_secs: 300,
             refresh_lifetime_secs: 86_400,
+            service_lifetime_secs: 43_200,
             rotate_refresh_tokens: false,
             blacklist_after_rotation: false,
         }
@@ -175,7 +188,32 @@ impl JwtKeys {
         }
     }
 
-    fn sign(&self, claims: &Claims) -> String {
+    /// A token for another micro-service.
+    pub fn mint_service(&self, name: &str, now: Timestamp) -> String {
+        let claims = ServiceClaims {
+            token_type: "service".to_owned(),
+            service_name: name.to_owned(),
+            iat: now.0,
+            exp: now.0 + self.config.service_lifetime_secs,
+            jti: uuid::Uuid::new_v4().simple().to_string(),
+        };
+        self.sign(&claims)
+    }
+
+    /// Verify a service token (signature, expiry, type).
+    pub fn decode_service(&self, token: &str) -> Result<ServiceClaims, JwtError> {
+        let data = jsonwebtoken::decode::<ServiceClaims>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
+            ErrorKind::ExpiredSignature => JwtError::Expired,
+            _ => JwtError::Invalid,
+        })?;
+        match data.claims.token_type.as_str() {
+            "service" => Ok(data.claims),
+            _ => Err(JwtError::WrongType),
+        }
+    }
+
+    fn sign(&self, claims: &impl Serialize) -> String {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
             .expect("HS256 signing of plain claims cannot fail")
     }
@@ -205,6 +243,24 @@ mod tests {
 
     fn keys() -> JwtKeys {
         JwtKeys::new(&Secret::new("x".repeat(40)), JwtConfig::default())
+    }
+
+    #[test]
+    fn service_and_user_tokens_are_not_interchangeable() {
+        let k = keys();
+        let now = SystemClock.now();
+        let service = k.mint_service("matchmaking", now);
+        let claims = k.decode_service(&service).unwrap();
+        assert_eq!(
+            (claims.service_name.as_str(), claims.exp - claims.iat),
+            ("matchmaking", 43_200)
+        );
+        assert_eq!(
+            k.decode(&service, Some(TokenType::Access)),
+            Err(JwtError::Invalid)
+        );
+        let pair = k.pair(UserId(1), None, now);
+        assert!(k.decode_service(&pair.access).is_err());
     }
 
     #[test]

@@ -3,5 +3,5 @@
 mod jwt;
 mod reset;
 
-pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys, TokenPair, TokenType};
+pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys, ServiceClaims, TokenPair, TokenType};
 pub use reset::{ResetTokens, VERIFY_EMAIL_SALT, decode_uid, encode_uid};

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
     ChangePasswordError, Internal, LoginError, LogoutError, RefreshError, RegisterError,
-    UpdateError, VerifyEmailError,
+    ServiceError, UpdateError, VerifyEmailError,
 };
 use tessera_core::tokens::JwtError;
 
@@ -118,5 +118,12 @@ pub fn verify_email(e: VerifyEmailError) -> ApiError {
             ApiError::field("token", &["Invalid token for given user."])
         }
         VerifyEmailError::Internal(e) => internal(e),
+    }
+}
+
+pub fn service(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Internal(e) => internal(e),
+        _ => ApiError::detail(StatusCode::BAD_REQUEST, "Invalid service credentials."),
     }
 }

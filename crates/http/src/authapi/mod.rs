@@ -4,6 +4,7 @@
 
 mod account;
 mod errors;
+mod internal;
 mod password;
 mod session;
 mod verify;
@@ -16,11 +17,12 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 const BASE: &str = "/api/auth";
 
 pub fn routes() -> Router<AppState> {
-    let routes: [(&str, MethodRouter<AppState>); 11] = [
+    let routes: [(&str, MethodRouter<AppState>); 12] = [
         ("/", get(account::list).post(account::create)),
         ("/login/", post(session::login)),
         ("/refresh/", post(session::refresh)),
         ("/logout/", post(session::logout)),
+        ("/internal/auth/", post(internal::token)),
         ("/verify_email/", post(verify::send)),
         ("/verify_email/confirm/", post(verify::confirm)),
         ("/verify_email/{uid}/{token}/", get(verify::follow_link)),

@@ -1,0 +1,23 @@
+//! `internal/auth/`: other micro-services trade their name and secret for a service token.
+
+use super::errors;
+use crate::AppState;
+use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+pub async fn token(
+    State(state): State<AppState>,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
+    let mut f = Fields::new(body);
+    let read = f.required("serviceName").zip(f.required("password"));
+    let (name, secret) = f.finish_with(read)?;
+    let token = state
+        .accounts
+        .service_token(&name, &secret)
+        .await
+        .map_err(errors::service)?;
+    Ok(Json(json!({"token": token})))
+}

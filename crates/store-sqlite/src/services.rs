@@ -1,0 +1,79 @@
+//! The `services` table: micro-services that obtain tokens, with hashed secrets.
+
+use crate::{backend, write_error};
+use sqlx::SqliteExecutor;
+use tessera_core::Timestamp;
+use tessera_core::ports::{ServiceRecord, StoreError};
+
+pub(crate) async fn by_name<'e>(
+    db: impl SqliteExecutor<'e>,
+    name: &str,
+) -> Result<Option<ServiceRecord>, StoreError> {
+    sqlx::query_as!(
+        ServiceRecord,
+        r#"SELECT name, secret_hash, created_at, rotated_at FROM services WHERE name = ?"#,
+        name
+    )
+    .fetch_optional(db)
+    .await
+    .map_err(backend)
+}
+
+pub(crate) async fn all<'e>(db: impl SqliteExecutor<'e>) -> Result<Vec<ServiceRecord>, StoreError> {
+    sqlx::query_as!(
+        ServiceRecord,
+        r#"SELECT name, secret_hash, created_at, rotated_at FROM services ORDER BY name"#
+    )
+    .fetch_all(db)
+    .await
+    .map_err(backend)
+}
+
+pub(crate) async fn insert<'e>(
+    db: impl SqliteExecutor<'e>,
+    name: &str,
+    hash: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "INSERT INTO services (name, secret_hash, created_at) VALUES (?, ?, ?)",
+        name,
+        hash,
+        now.0
+    )
+    .execute(db)
+    .await
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// `false` when no service has that name.
+pub(crate) async fn set_secret<'e>(
+    db: impl SqliteExecutor<'e>,
+    name: &str,
+    hash: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        "UPDATE services SET secret_hash = ?, rotated_at = ? WHERE name = ?",
+        hash,
+        now.0,
+        name
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// `false` when no service has that name.
+pub(crate) async fn delete<'e>(
+    db: impl SqliteExecutor<'e>,
+    name: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!("DELETE FROM services WHERE name = ?", name)
+        .execute(db)
+        .await
+        .map_err(backend)?;
+    Ok(done.rows_affected() == 1)
+}
