@@ -14,6 +14,7 @@ pub enum MailKind {
     EmailReset,
     EmailChanged,
     EmailVerification,
+    DataExport,
 }
 
 impl MailKind {
@@ -26,6 +27,7 @@ impl MailKind {
             Self::EmailReset => "email_reset",
             Self::EmailChanged => "email_changed",
             Self::EmailVerification => "email_verification",
+            Self::DataExport => "data_export",
         }
     }
 
@@ -45,6 +47,17 @@ pub struct MailContext {
     pub url: Option<String>,
     #[serde(default)]
     pub uid: Option<String>,
+    /// A file sent with the mail (the data export).
+    #[serde(default)]
+    pub attachment: Option<Attachment>,
+}
+
+/// A file attached to a mail.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content: String,
 }
 
 impl std::fmt::Debug for MailContext {

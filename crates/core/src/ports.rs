@@ -16,6 +16,15 @@ pub enum UniqueField {
     ServiceName,
 }
 
+/// A refresh token issued to an account, as its owner may see it (never the token).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IssuedToken {
+    pub jti: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked: bool,
+}
+
 /// One row of `services`.
 #[derive(Clone)]
 pub struct ServiceRecord {
@@ -67,6 +76,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
     async fn is_blacklisted(&self, jti: &str) -> Result<bool, StoreError>;
 
+    /// The refresh tokens issued to `user`, oldest first.
+    async fn issued_tokens(&self, user: UserId) -> Result<Vec<IssuedToken>, StoreError>;
     async fn service(&self, name: &str) -> Result<Option<ServiceRecord>, StoreError>;
     async fn services(&self) -> Result<Vec<ServiceRecord>, StoreError>;
     async fn add_service(

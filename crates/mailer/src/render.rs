@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "email_reset",
     "email_changed",
     "email_verification",
+    "data_export",
 );
 
 /// A mail ready to send.
@@ -29,6 +30,7 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub attachment: Option<tessera_core::mail::Attachment>,
 }
 
 pub struct Renderer {
@@ -72,6 +74,7 @@ impl Renderer {
             subject: part("subject.txt")?.trim().replace(['\r', '\n'], " "),
             text: part("body.txt")?,
             html: part("body.html")?,
+            attachment: context.attachment.clone(),
         })
     }
 }
@@ -89,6 +92,7 @@ mod tests {
             email: "ann@x.io".into(),
             url: Some("https://app.example/activate/MQ/abc-123".into()),
             uid: Some("MQ".into()),
+            attachment: None,
         };
         for kind in [
             MailKind::Activation,
@@ -98,6 +102,7 @@ mod tests {
             MailKind::EmailReset,
             MailKind::EmailChanged,
             MailKind::EmailVerification,
+            MailKind::DataExport,
         ] {
             let m = r.render(kind, &ctx).unwrap();
             assert!(m.subject.contains("Tessera <&>"), "{kind:?}");

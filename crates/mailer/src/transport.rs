@@ -1,7 +1,8 @@
 //! Transports: where rendered mail goes (the console, an SMTP server, or .eml files).
 
 use crate::Rendered;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -73,10 +74,7 @@ impl Transport {
             .to(to)
             .subject(mail.subject.clone())
             .message_id(None)
-            .multipart(MultiPart::alternative_plain_html(
-                mail.text.clone(),
-                mail.html.clone(),
-            ))
+            .multipart(body(mail)?)
             .map_err(|e| TransportError::Build(e.to_string()))?;
         match &self.kind {
             Kind::Console => {
@@ -96,6 +94,21 @@ impl Transport {
                 .map_err(|e| TransportError::Delivery(e.to_string())),
         }
     }
+}
+
+/// Text and HTML alternatives, in a mixed part with the attachment when there is one.
+fn body(mail: &Rendered) -> Result<MultiPart, TransportError> {
+    let alternative = MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone());
+    let Some(file) = &mail.attachment else {
+        return Ok(alternative);
+    };
+    let content_type =
+        ContentType::parse(&file.content_type).map_err(|e| TransportError::Build(e.to_string()))?;
+    let attachment =
+        LettreAttachment::new(file.filename.clone()).body(file.content.clone(), content_type);
+    Ok(MultiPart::mixed()
+        .multipart(alternative)
+        .singlepart(attachment))
 }
 
 fn smtp(s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, TransportError> {

@@ -12,7 +12,9 @@ use std::str::FromStr;
 use std::time::Duration;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, User, UserId};
-use tessera_core::ports::{MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField};
+use tessera_core::ports::{
+    IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
+};
 use tessera_core::records::MailRecord;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -97,6 +99,20 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(row.is_some())
+    }
+
+    async fn issued_tokens(&self, user: UserId) -> Result<Vec<IssuedToken>, StoreError> {
+        sqlx::query_as!(
+            IssuedToken,
+            r#"SELECT o.jti AS "jti!", o.created_at AS "created_at!", o.expires_at AS "expires_at!",
+                  (b.jti IS NOT NULL) AS "revoked!: bool"
+               FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.jti = o.jti
+               WHERE o.user_id = ? ORDER BY o.created_at, o.jti"#,
+            user.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
     }
 
     async fn service(&self, name: &str) -> Result<Option<ServiceRecord>, StoreError> {

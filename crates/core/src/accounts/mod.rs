@@ -4,6 +4,7 @@
 mod activation;
 mod credentials;
 mod email_change;
+mod export;
 mod profile;
 mod register;
 mod services;
@@ -13,6 +14,7 @@ mod verification;
 pub use activation::{ActivateError, ActivationStatus, ResendError};
 pub use credentials::{ChangePasswordError, ResetConfirmError, SetPasswordError};
 pub use email_change::{EmailResetConfirmError, SetEmailError};
+pub use export::export_filename;
 pub use profile::{DeleteError, ProfileUpdate, UpdateError, Updated};
 pub use register::{AccountKind, RegisterError, Registration};
 pub use services::{ServiceError, ServiceInfo};
@@ -216,6 +218,7 @@ impl Accounts {
             email: user.email.as_str().to_owned(),
             url: None,
             uid: None,
+            attachment: None,
         }
     }
 

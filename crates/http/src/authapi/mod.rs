@@ -4,6 +4,7 @@
 
 mod account;
 mod errors;
+mod export;
 mod internal;
 mod password;
 mod session;
@@ -17,12 +18,13 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 const BASE: &str = "/api/auth";
 
 pub fn routes() -> Router<AppState> {
-    let routes: [(&str, MethodRouter<AppState>); 12] = [
+    let routes: [(&str, MethodRouter<AppState>); 13] = [
         ("/", get(account::list).post(account::create)),
         ("/login/", post(session::login)),
         ("/refresh/", post(session::refresh)),
         ("/logout/", post(session::logout)),
         ("/internal/auth/", post(internal::token)),
+        ("/dump_data/", get(export::dump)),
         ("/verify_email/", post(verify::send)),
         ("/verify_email/confirm/", post(verify::confirm)),
         ("/verify_email/{uid}/{token}/", get(verify::follow_link)),

@@ -4,6 +4,7 @@
 mod support;
 
 mod authapi_accounts;
+mod authapi_export;
 mod authapi_services;
 mod authapi_session;
 mod cli;

@@ -1,6 +1,7 @@
 //! `SmtpSink`: a minimal SMTP server on port 0 that accepts every message and keeps it, so
 //! tests see exactly what a real mail server would receive.
 
+use mail_parser::MimeHeaders;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -14,6 +15,8 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// `(filename, content)` of each attachment.
+    pub attachments: Vec<(String, String)>,
 }
 
 impl Mail {
@@ -178,6 +181,13 @@ impl SmtpSink {
                 .body_html(0)
                 .map(|t| t.into_owned())
                 .unwrap_or_default(),
+            attachments: parsed
+                .attachments()
+                .map(|a| {
+                    let name = a.attachment_name().unwrap_or_default().to_owned();
+                    (name, String::from_utf8_lossy(a.contents()).into_owned())
+                })
+                .collect(),
         };
         self.inbox.lock().unwrap().push(mail);
         self.arrived.notify_waiters();
