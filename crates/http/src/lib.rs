@@ -6,6 +6,7 @@ mod authapi;
 mod djoser;
 pub mod drf;
 mod health;
+mod pages;
 mod telemetry;
 
 use axum::Router;
@@ -16,6 +17,14 @@ use tessera_core::accounts::Accounts;
 #[derive(Clone)]
 pub struct AppState {
     pub accounts: Arc<Accounts>,
+    pages: Arc<pages::Pages>,
+}
+
+impl AppState {
+    pub fn new(accounts: Arc<Accounts>) -> Self {
+        let pages = Arc::new(pages::Pages::new(accounts.site_name()));
+        Self { accounts, pages }
+    }
 }
 
 /// The whole application: both dialects, health, and the cross-cutting layers.
@@ -23,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(djoser::routes())
         .merge(authapi::routes())
+        .merge(pages::routes())
         .merge(health::routes())
         .fallback(drf::not_found)
         .with_state(state);

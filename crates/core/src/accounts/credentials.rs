@@ -101,6 +101,40 @@ impl Accounts {
         Ok(())
     }
 
+    /// The Auth API's reset: the mailed link goes to Tessera's own reset pages.
+    #[tracing::instrument(skip_all)]
+    pub async fn request_password_reset_page(&self, email: &EmailAddress) -> Result<(), Internal> {
+        let template = format!(
+            "{}/api/auth/reset/{{uid}}/{{token}}/",
+            self.links.public_url.trim_end_matches('/')
+        );
+        self.mail_link_to_active(email, MailKind::PasswordReset, &template)
+            .await
+    }
+
+    /// Whether a mailed uid/token pair is still good (the reset pages check before showing
+    /// their form).
+    pub async fn reset_link_valid(&self, uid: &str, token: &str) -> Result<bool, Internal> {
+        let Some(id) = crate::tokens::decode_uid(uid) else {
+            return Ok(false);
+        };
+        let Some(user) = self.store.user_by_id(id).await? else {
+            return Ok(false);
+        };
+        Ok(self.reset_tokens.check(&user, token, self.now()))
+    }
+
+    /// Django's SetPasswordForm after a valid link: validators run against the user.
+    #[tracing::instrument(skip_all)]
+    pub async fn reset_password_from_link(
+        &self,
+        uid: &str,
+        token: &str,
+        new: &Password,
+    ) -> Result<(), ResetConfirmError> {
+        self.reset_checked(uid, token, new).await
+    }
+
     /// Queue a reset mail when `email` names an active account; silent otherwise.
     #[tracing::instrument(skip_all)]
     pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
@@ -121,12 +155,19 @@ impl Accounts {
         if !anonymous.is_empty() {
             return Err(ResetConfirmError::WeakPassword(anonymous));
         }
-        let mut tx = self.begin().await?;
-        let user = self
-            .user_by_uid(tx.as_mut(), uid)
-            .await?
-            .ok_or(ResetConfirmError::InvalidUid)?;
-        drop(tx);
+        self.reset_checked(uid, token, new).await
+    }
+
+    /// uid, token, then the validators against the user; the password change kills the token.
+    async fn reset_checked(
+        &self,
+        uid: &str,
+        token: &str,
+        new: &Password,
+    ) -> Result<(), ResetConfirmError> {
+        let id = crate::tokens::decode_uid(uid).ok_or(ResetConfirmError::InvalidUid)?;
+        let user = self.store.user_by_id(id).await.map_err(Internal::from)?;
+        let user = user.ok_or(ResetConfirmError::InvalidUid)?;
         if !self.reset_tokens.check(&user, token, self.now()) {
             return Err(ResetConfirmError::InvalidToken);
         }

@@ -60,8 +60,12 @@ pub struct Links {
 const VERIFY_EMAIL_PATH: &str = "api/auth/verify_email/{uid}/{token}/";
 
 impl Links {
+    /// `base` joined with `template` (or `template` alone when it is an absolute URL).
     fn join(base: &str, template: &str, uid: &str, token: &str) -> String {
         let path = template.replace("{uid}", uid).replace("{token}", token);
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return path;
+        }
         format!(
             "{}/{}",
             base.trim_end_matches('/'),
@@ -123,6 +127,10 @@ impl Accounts {
             options: p.options,
             mail_queued: p.mail_queued,
         }
+    }
+
+    pub fn site_name(&self) -> &str {
+        &self.links.site_name
     }
 
     pub fn jwt(&self) -> &JwtKeys {

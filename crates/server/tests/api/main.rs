@@ -5,6 +5,7 @@ mod support;
 
 mod authapi_accounts;
 mod authapi_export;
+mod authapi_reset_pages;
 mod authapi_services;
 mod authapi_session;
 mod cli;

@@ -1,0 +1,34 @@
+//! Django's built-in password-reset pages for the Auth API dialect: a CSRF-protected form
+//! flow in plain, accessible HTML with no external assets.
+
+mod cookies;
+mod render;
+mod reset;
+
+pub use render::Pages;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{MethodRouter, get};
+
+pub fn routes() -> Router<AppState> {
+    let routes: [(&str, MethodRouter<AppState>); 5] = [
+        (
+            "/api/auth/password_reset/",
+            get(reset::form).post(reset::request),
+        ),
+        ("/api/auth/password_reset/done/", get(reset::done)),
+        ("/api/auth/reset/done/", get(reset::complete)),
+        (
+            "/api/auth/reset/{uid}/set-password/",
+            get(reset::set_form).post(reset::set),
+        ),
+        ("/api/auth/reset/{uid}/{token}/", get(reset::follow_link)),
+    ];
+    routes
+        .into_iter()
+        .fold(Router::new(), |router, (slashed, handler)| {
+            let bare = slashed.trim_end_matches('/');
+            router.route(slashed, handler.clone()).route(bare, handler)
+        })
+}

@@ -1,0 +1,232 @@
+//! The reset pages: ask for a link (form or JSON), follow it, set the new password.
+
+use super::cookies::{self, CSRF_FIELD};
+use crate::AppState;
+use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minijinja::{Value, context};
+use serde_json::json;
+use tessera_core::accounts::ResetConfirmError;
+use tessera_core::domain::Password;
+
+const MISMATCH: &str = "The two password fields didn’t match.";
+
+pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    form_page(&state, &headers, StatusCode::OK, Vec::new())
+}
+
+fn form_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    errors: Vec<String>,
+) -> Response {
+    let (csrf, set) = cookies::csrf(headers);
+    let values = context! { csrf_token => csrf, errors => errors };
+    with_cookie(
+        state
+            .pages
+            .render(status, "password_reset_form.html", "Password reset", values),
+        set,
+    )
+}
+
+/// A form POST (with its CSRF token) redirects to `done/`; a JSON POST answers `{}`. Either
+/// way nothing tells whether the address has an account.
+pub async fn request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Response {
+    let json = is_json(&headers);
+    let mut f = Fields::new(body);
+    if !json && !cookies::csrf_ok(&headers, f.peek(CSRF_FIELD)) {
+        return csrf_failure(&state);
+    }
+    let read = f.email("email");
+    let email = match f.finish_with(read) {
+        Ok(email) => email,
+        Err(e) if json => return e.into_response(),
+        Err(_) => {
+            return form_page(
+                &state,
+                &headers,
+                StatusCode::OK,
+                vec!["Enter a valid email address.".into()],
+            );
+        }
+    };
+    if let Err(e) = state.accounts.request_password_reset_page(&email).await {
+        return ApiError::internal(&e).into_response();
+    }
+    match json {
+        true => Json(json!({})).into_response(),
+        false => redirect("/api/auth/password_reset/done/", None),
+    }
+}
+
+pub async fn done(State(state): State<AppState>) -> Response {
+    state.pages.render(
+        StatusCode::OK,
+        "password_reset_done.html",
+        "Password reset sent",
+        Value::UNDEFINED,
+    )
+}
+
+pub async fn complete(State(state): State<AppState>) -> Response {
+    state.pages.render(
+        StatusCode::OK,
+        "password_reset_complete.html",
+        "Password reset complete",
+        Value::UNDEFINED,
+    )
+}
+
+/// A valid link moves its token out of the URL into a cookie and redirects to the form.
+pub async fn follow_link(
+    State(state): State<AppState>,
+    Path((uid, token)): Path<(String, String)>,
+) -> Response {
+    match state.accounts.reset_link_valid(&uid, &token).await {
+        Ok(true) => redirect(
+            &format!("/api/auth/reset/{uid}/set-password/"),
+            Some(cookies::reset_session(&uid, &token)),
+        ),
+        Ok(false) => invalid_link(&state),
+        Err(e) => ApiError::internal(&e).into_response(),
+    }
+}
+
+pub async fn set_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+) -> Response {
+    let Some(token) = cookies::reset_token(&headers, &uid) else {
+        return invalid_link(&state);
+    };
+    match state.accounts.reset_link_valid(&uid, &token).await {
+        Ok(true) => set_page(&state, &headers, StatusCode::OK, Vec::new()),
+        Ok(false) => invalid_link(&state),
+        Err(e) => ApiError::internal(&e).into_response(),
+    }
+}
+
+pub async fn set(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+    Body(body): Body,
+) -> Response {
+    let mut f = Fields::new(body);
+    if !cookies::csrf_ok(&headers, f.peek(CSRF_FIELD)) {
+        return csrf_failure(&state);
+    }
+    let Some(token) = cookies::reset_token(&headers, &uid) else {
+        return invalid_link(&state);
+    };
+    let read = f.password("new_password1").zip(f.password("new_password2"));
+    let Ok((first, second)) = f.finish_with(read) else {
+        return set_page(
+            &state,
+            &headers,
+            StatusCode::OK,
+            vec!["Both password fields are required.".into()],
+        );
+    };
+    if first.expose() != second.expose() {
+        return set_page(&state, &headers, StatusCode::OK, vec![MISMATCH.into()]);
+    }
+    finish_reset(&state, &headers, &uid, &token, &first).await
+}
+
+async fn finish_reset(
+    state: &AppState,
+    headers: &HeaderMap,
+    uid: &str,
+    token: &str,
+    new: &Password,
+) -> Response {
+    match state
+        .accounts
+        .reset_password_from_link(uid, token, new)
+        .await
+    {
+        Ok(()) => redirect(
+            "/api/auth/reset/done/",
+            Some(cookies::clear_reset_session()),
+        ),
+        Err(ResetConfirmError::WeakPassword(problems)) => {
+            set_page(state, headers, StatusCode::OK, problems)
+        }
+        Err(ResetConfirmError::Internal(e)) => ApiError::internal(&e).into_response(),
+        Err(_) => invalid_link(state),
+    }
+}
+
+fn set_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    errors: Vec<String>,
+) -> Response {
+    let (csrf, set) = cookies::csrf(headers);
+    let values = context! { validlink => true, csrf_token => csrf, errors => errors };
+    with_cookie(
+        state.pages.render(
+            status,
+            "password_reset_confirm.html",
+            "Enter new password",
+            values,
+        ),
+        set,
+    )
+}
+
+fn invalid_link(state: &AppState) -> Response {
+    let values = context! { validlink => false };
+    state.pages.render(
+        StatusCode::OK,
+        "password_reset_confirm.html",
+        "Password reset unsuccessful",
+        values,
+    )
+}
+
+fn csrf_failure(state: &AppState) -> Response {
+    state.pages.render(
+        StatusCode::FORBIDDEN,
+        "csrf_failure.html",
+        "Forbidden",
+        Value::UNDEFINED,
+    )
+}
+
+fn redirect(location: &str, cookie: Option<String>) -> Response {
+    let mut response = (StatusCode::FOUND, [(LOCATION, location.to_owned())]).into_response();
+    with_header(&mut response, cookie);
+    response
+}
+
+fn with_cookie(mut response: Response, cookie: Option<String>) -> Response {
+    with_header(&mut response, cookie);
+    response
+}
+
+fn with_header(response: &mut Response, cookie: Option<String>) {
+    if let Some(value) = cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"))
+}

@@ -1,0 +1,297 @@
+//! Django's HTML password-reset flow in the Auth API dialect, driven as a browser would:
+//! cookies carried by hand, redirects followed one by one.
+
+use crate::support::{PASSWORD, TestApp, expect};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::json;
+
+/// A browser-like client: no automatic redirects, cookies kept in a jar by name.
+struct Browser {
+    client: Client,
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            client,
+            cookies: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, r: &Response) {
+        for set in r.headers().get_all("set-cookie") {
+            let pair = set.to_str().unwrap().split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                self.cookies.push((k.to_owned(), v.to_owned()));
+            }
+        }
+    }
+
+    async fn get(&mut self, url: &str) -> Response {
+        let r = self
+            .client
+            .get(url)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        r
+    }
+
+    async fn post_form(&mut self, url: &str, form: &[(&str, &str)]) -> Response {
+        let r = self
+            .client
+            .post(url)
+            .header("cookie", self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        r
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// The value of the hidden CSRF input of a page.
+fn csrf_input(html: &str) -> String {
+    let marker = "name=\"csrfmiddlewaretoken\" value=\"";
+    let start = html.find(marker).expect("a CSRF input") + marker.len();
+    html[start..start + 32].to_owned()
+}
+
+#[tokio::test]
+async fn the_mailed_link_leads_through_the_form_to_a_new_password() {
+    let app = TestApp::spawn().await;
+    app.api_create("ann", "ann@x.io").await;
+    let mut browser = Browser::new();
+
+    let form = browser.get(&app.url("/api/auth/password_reset/")).await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let html = form.text().await.unwrap();
+    assert!(
+        html.contains("Tessera") && html.contains("<label for=\"id_email\">"),
+        "{html}"
+    );
+    let csrf = csrf_input(&html);
+    assert_eq!(browser.cookie("csrftoken").as_deref(), Some(csrf.as_str()));
+
+    let r = browser
+        .post_form(
+            &app.url("/api/auth/password_reset/"),
+            &[("csrfmiddlewaretoken", &csrf), ("email", "ann@x.io")],
+        )
+        .await;
+    assert_eq!(
+        (r.status(), r.headers()["location"].to_str().unwrap()),
+        (StatusCode::FOUND, "/api/auth/password_reset/done/")
+    );
+    let done = browser
+        .get(&app.url("/api/auth/password_reset/done/"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("emailed you instructions"));
+
+    let mail = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap();
+    let link = app.own_link(&mail.link());
+    assert!(link.contains("/api/auth/reset/"), "{link}");
+    let r = browser.get(&link).await;
+    assert_eq!(r.status(), StatusCode::FOUND);
+    let set_password = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        set_password.ends_with("/set-password/")
+            && !set_password.contains(&link[link.len() - 20..]),
+        "the token left the URL"
+    );
+
+    let page = browser
+        .get(&app.url(&set_password))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id_new_password1"), "{page}");
+    let csrf = csrf_input(&page);
+    let r = browser
+        .post_form(
+            &app.url(&set_password),
+            &[
+                ("csrfmiddlewaretoken", &csrf),
+                ("new_password1", "a-new-password-9"),
+                ("new_password2", "a-new-password-9"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status(), r.headers()["location"].to_str().unwrap()),
+        (StatusCode::FOUND, "/api/auth/reset/done/")
+    );
+    let complete = browser
+        .get(&app.url("/api/auth/reset/done/"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(complete.contains("Your password has been set"));
+
+    app.api_login("ann", "a-new-password-9").await;
+    let used = browser.get(&link).await.text().await.unwrap();
+    assert!(
+        used.contains("The password reset link was invalid"),
+        "a used link is dead"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_set_password_form_reports_mismatches_and_weak_passwords() {
+    let app = TestApp::spawn().await;
+    app.api_create("ann", "ann@x.io").await;
+    let r = app
+        .client
+        .post(app.url("/api/auth/password_reset/"))
+        .json(&json!({"email": "ann@x.io"}))
+        .send()
+        .await
+        .unwrap();
+    expect(r, StatusCode::OK, json!({})).await;
+    let mail = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap();
+    let mut browser = Browser::new();
+    let r = browser.get(&app.own_link(&mail.link())).await;
+    let set_password = app.url(r.headers()["location"].to_str().unwrap());
+    let csrf = csrf_input(&browser.get(&set_password).await.text().await.unwrap());
+    let page = browser
+        .post_form(
+            &set_password,
+            &[
+                ("csrfmiddlewaretoken", &csrf),
+                ("new_password1", "a-new-password-9"),
+                ("new_password2", "a-new-password-8"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("The two password fields didn’t match.")
+    );
+    let page = browser
+        .post_form(
+            &set_password,
+            &[
+                ("csrfmiddlewaretoken", &csrf),
+                ("new_password1", "ann@x.io"),
+                ("new_password2", "ann@x.io"),
+            ],
+        )
+        .await;
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("The password is too similar to the email address."),
+        "{html}"
+    );
+    // No CSRF token, no change.
+    let forged = browser
+        .post_form(
+            &set_password,
+            &[
+                ("new_password1", "forged-pass-123"),
+                ("new_password2", "forged-pass-123"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    app.api_login("ann", PASSWORD).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn forms_need_their_csrf_token_and_unknown_addresses_look_the_same() {
+    let app = TestApp::spawn().await;
+    let mut browser = Browser::new();
+    let r = browser
+        .post_form(
+            &app.url("/api/auth/password_reset/"),
+            &[("email", "ann@x.io")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("CSRF verification failed"));
+    let csrf = csrf_input(
+        &browser
+            .get(&app.url("/api/auth/password_reset"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let r = browser
+        .post_form(
+            &app.url("/api/auth/password_reset/"),
+            &[("csrfmiddlewaretoken", &csrf), ("email", "nobody@x.io")],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/api/auth/password_reset/done/");
+    let r = app
+        .client
+        .post(app.url("/api/auth/password_reset/"))
+        .json(&json!({"email": "bad"}))
+        .send()
+        .await
+        .unwrap();
+    expect(
+        r,
+        StatusCode::BAD_REQUEST,
+        json!({"email": ["Enter a valid email address."]}),
+    )
+    .await;
+    let invalid = browser.get(&app.url("/api/auth/reset/MQ/abc-123/")).await;
+    assert_eq!(invalid.status(), StatusCode::OK);
+    assert!(
+        invalid
+            .text()
+            .await
+            .unwrap()
+            .contains("The password reset link was invalid")
+    );
+    let no_session = browser
+        .get(&app.url("/api/auth/reset/MQ/set-password/"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(no_session.contains("The password reset link was invalid"));
+    assert!(
+        app.mail
+            .settled("nobody@x.io", std::time::Duration::from_millis(300))
+            .await
+            .is_empty()
+    );
+    app.stop().await;
+}
