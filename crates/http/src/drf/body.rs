@@ -17,7 +17,7 @@ const MAX_BODY: usize = 64 * 1024;
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let media_type = req
             .headers()
             .get(CONTENT_TYPE)
@@ -34,7 +34,6 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             .map_err(|_| {
                 ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.")
             })?;
-        let _ = state;
         parse(media_type.as_deref(), &bytes).map(Body)
     }
 }
