@@ -3,7 +3,7 @@
 
 use super::ApiError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
@@ -17,7 +17,7 @@ const MAX_BODY: usize = 64 * 1024;
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let media_type = req
             .headers()
             .get(CONTENT_TYPE)
@@ -29,6 +29,9 @@ impl<S: Send + Sync> FromRequest<S> for Body {
                     .trim()
                     .to_ascii_lowercase()
             });
+        if media_type.as_deref() == Some("multipart/form-data") {
+            return multipart(req, state).await.map(Body);
+        }
         let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
             .await
             .map_err(|_| {
@@ -66,6 +69,36 @@ fn unsupported(media_type: &str) -> ApiError {
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         &format!("Unsupported media type \"{media_type}\" in request."),
     )
+}
+
+/// The text fields of a `multipart/form-data` body (DRF's MultiPartParser); files are ignored.
+async fn multipart<S: Send + Sync>(req: Request, state: &S) -> Result<Value, ApiError> {
+    let malformed = |e: &dyn std::fmt::Display| {
+        ApiError::detail(
+            StatusCode::BAD_REQUEST,
+            &format!("Multipart form parse error - {e}"),
+        )
+    };
+    let mut form = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| malformed(&e))?;
+    let mut map = Map::new();
+    let mut total = 0usize;
+    while let Some(field) = form.next_field().await.map_err(|e| malformed(&e))? {
+        let (Some(name), None) = (field.name().map(str::to_owned), field.file_name()) else {
+            continue;
+        };
+        let text = field.text().await.map_err(|e| malformed(&e))?;
+        total += name.len() + text.len();
+        if total > MAX_BODY {
+            return Err(ApiError::detail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body too large.",
+            ));
+        }
+        map.insert(name, Value::String(text));
+    }
+    Ok(Value::Object(map))
 }
 
 fn json_error(message: &str) -> ApiError {

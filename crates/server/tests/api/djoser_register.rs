@@ -174,3 +174,23 @@ async fn register_accepts_form_bodies() {
     assert_eq!(r.status(), StatusCode::CREATED);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn register_accepts_multipart_bodies() {
+    let app = TestApp::spawn().await;
+    let form = reqwest::multipart::Form::new()
+        .text("username", "multi")
+        .text("email", "multi@x.io")
+        .text("password", PASSWORD);
+    let r = app
+        .client
+        .post(app.url("/auth/users/"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(r).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["username"], "multi");
+    app.stop().await;
+}
