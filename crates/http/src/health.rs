@@ -1,4 +1,5 @@
-//! `GET /healthz`: 200 when the database answers, 503 otherwise.
+//! `GET /healthz` (200 when the database answers, 503 otherwise) and
+//! `GET /.well-known/jwks.json` (the public signing keys; empty with HS256).
 
 use crate::AppState;
 use axum::extract::State;
@@ -8,7 +9,9 @@ use axum::{Json, Router};
 use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/.well-known/jwks.json", get(jwks))
 }
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
@@ -22,4 +25,8 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json:
             )
         }
     }
+}
+
+async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(serde_json::to_value(state.accounts.jwt().jwks()).unwrap_or_else(|_| json!({"keys": []})))
 }

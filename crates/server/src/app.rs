@@ -9,7 +9,7 @@ use std::time::Duration;
 use tessera_core::accounts::{Accounts, Links, Options, Parts};
 use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy};
 use tessera_core::ports::Store;
-use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens, VERIFY_EMAIL_SALT};
+use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens, SigningKeys, VERIFY_EMAIL_SALT};
 use tessera_core::{Clock, SystemClock};
 use tessera_mailer::{Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Worker};
 use tessera_store_postgres::PgStore;
@@ -35,6 +35,8 @@ pub enum StartError {
     Hasher(#[from] tessera_core::passwords::HashError),
     #[error("mail: {0}")]
     Mail(String),
+    #[error("JWT keys: {0}")]
+    Keys(String),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
 }
@@ -76,6 +78,7 @@ pub fn accounts(
         blacklist_after_rotation: config.blacklist_after_rotation,
         service_lifetime_secs: config.service_token_lifetime,
     };
+    let keys = signing_keys(config, &secret)?;
     Ok(Accounts::new(Parts {
         store,
         clock,
@@ -87,7 +90,7 @@ pub fn accounts(
             config.password_reset_timeout,
             VERIFY_EMAIL_SALT,
         ),
-        jwt: JwtKeys::new(&secret, jwt),
+        jwt: JwtKeys::with_keys(keys, jwt),
         links: Links {
             site_name: config.site_name.clone(),
             frontend_url: config.frontend_url.clone(),
@@ -102,6 +105,27 @@ pub fn accounts(
         },
         mail_queued,
     }))
+}
+
+/// HS256 with the secret key, or the configured asymmetric key pair(s).
+fn signing_keys(config: &Config, secret: &tessera_core::Secret) -> Result<SigningKeys, StartError> {
+    let algorithm = tessera_core::tokens::algorithm(&config.jwt_algorithm)
+        .map_err(|e| StartError::Keys(e.to_string()))?;
+    let Some(current) = &config.jwt_private_key_file else {
+        return Ok(SigningKeys::hmac(secret.expose().as_bytes()));
+    };
+    let read = |path: &std::path::PathBuf| {
+        std::fs::read(path)
+            .map_err(|e| StartError::Keys(format!("cannot read {}: {e}", path.display())))
+    };
+    let current = read(current)?;
+    let previous = config
+        .jwt_previous_key_file
+        .as_ref()
+        .map(read)
+        .transpose()?;
+    SigningKeys::from_pem(algorithm, &current, previous.as_deref())
+        .map_err(|e| StartError::Keys(e.to_string()))
 }
 
 fn transport(config: &Config) -> Result<Transport, StartError> {

@@ -59,6 +59,13 @@ pub struct Config {
     pub refresh_token_lifetime: i64,
     pub rotate_refresh_tokens: bool,
     pub blacklist_after_rotation: bool,
+    /// HS256 (with the secret key), or RS256, RS512, ES256, EdDSA with a private key file.
+    pub jwt_algorithm: String,
+    /// PKCS#8 PEM private key for an asymmetric `jwt_algorithm`.
+    pub jwt_private_key_file: Option<PathBuf>,
+    /// The previous private key during a rotation: its tokens still verify, its public key is
+    /// still published.
+    pub jwt_previous_key_file: Option<PathBuf>,
     /// Seconds; tokens other micro-services obtain at internal/auth/.
     pub service_token_lifetime: i64,
     /// Seconds a mailed uid/token link stays valid (Django's PASSWORD_RESET_TIMEOUT).
@@ -102,6 +109,9 @@ impl Default for Config {
             rotate_refresh_tokens: false,
             blacklist_after_rotation: false,
             service_token_lifetime: 43_200,
+            jwt_algorithm: "HS256".into(),
+            jwt_private_key_file: None,
+            jwt_previous_key_file: None,
             password_reset_timeout: 259_200,
             send_confirmation_email: false,
             revoke_on_password_change: true,
@@ -181,6 +191,12 @@ impl Config {
                     "{name} must contain {{uid}} and {{token}}"
                 )));
             }
+        }
+        let asymmetric = self.jwt_algorithm != "HS256";
+        if asymmetric != self.jwt_private_key_file.is_some() {
+            return bad(
+                "TESSERA_JWT_PRIVATE_KEY_FILE is needed with (and only with) an asymmetric TESSERA_JWT_ALGORITHM",
+            );
         }
         if self.mail_max_attempts < 1 || self.mail_retry_delay < 1 {
             return bad(

@@ -1,9 +1,10 @@
 //! JWTs with SimpleJWT's claims (`token_type`, `exp`, `iat`, `jti`, `user_id`), HS256.
 
+use super::keys::SigningKeys;
 use crate::domain::UserId;
 use crate::{Secret, Timestamp};
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -126,8 +127,7 @@ pub struct TokenPair {
 /// HS256 keys, parsed once.
 #[derive(Clone)]
 pub struct JwtKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    keys: SigningKeys,
     validation: Validation,
     pub config: JwtConfig,
 }
@@ -141,14 +141,18 @@ impl fmt::Debug for JwtKeys {
 }
 
 impl JwtKeys {
+    /// HS256 keyed by the secret key.
     pub fn new(secret: &Secret, config: JwtConfig) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
+        Self::with_keys(SigningKeys::hmac(secret.expose().as_bytes()), config)
+    }
+
+    pub fn with_keys(keys: SigningKeys, config: JwtConfig) -> Self {
+        let mut validation = Validation::new(keys.algorithm());
         validation.leeway = 0;
         validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp"]);
         Self {
-            encoding: EncodingKey::from_secret(secret.expose().as_bytes()),
-            decoding: DecodingKey::from_secret(secret.expose().as_bytes()),
+            keys,
             validation,
             config,
         }
@@ -188,6 +192,19 @@ impl JwtKeys {
         }
     }
 
+    /// The key named by the token's `kid` (current or previous).
+    fn decoding_key(&self, token: &str) -> Result<&DecodingKey, JwtError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| JwtError::Invalid)?;
+        self.keys
+            .decoding(header.kid.as_deref())
+            .ok_or(JwtError::Invalid)
+    }
+
+    /// The published public keys (empty with HS256).
+    pub fn jwks(&self) -> &jsonwebtoken::jwk::JwkSet {
+        self.keys.jwks()
+    }
+
     /// A token for another micro-service.
     pub fn mint_service(&self, name: &str, now: Timestamp) -> String {
         let claims = ServiceClaims {
@@ -202,8 +219,12 @@ impl JwtKeys {
 
     /// Verify a service token (signature, expiry, type).
     pub fn decode_service(&self, token: &str) -> Result<ServiceClaims, JwtError> {
-        let data = jsonwebtoken::decode::<ServiceClaims>(token, &self.decoding, &self.validation)
-            .map_err(|e| match e.kind() {
+        let data = jsonwebtoken::decode::<ServiceClaims>(
+            token,
+            self.decoding_key(token)?,
+            &self.validation,
+        )
+        .map_err(|e| match e.kind() {
             ErrorKind::ExpiredSignature => JwtError::Expired,
             _ => JwtError::Invalid,
         })?;
@@ -214,17 +235,18 @@ impl JwtKeys {
     }
 
     fn sign(&self, claims: &impl Serialize) -> String {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .expect("HS256 signing of plain claims cannot fail")
+        jsonwebtoken::encode(&self.keys.header(), claims, self.keys.encoding())
+            .expect("signing plain claims with a key loaded at start cannot fail")
     }
 
     /// Verify signature and expiry, and (when given) the token type.
     pub fn decode(&self, token: &str, expected: Option<TokenType>) -> Result<Claims, JwtError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => JwtError::Expired,
-                _ => JwtError::Invalid,
-            })?;
+        let data =
+            jsonwebtoken::decode::<Claims>(token, self.decoding_key(token)?, &self.validation)
+                .map_err(|e| match e.kind() {
+                    ErrorKind::ExpiredSignature => JwtError::Expired,
+                    _ => JwtError::Invalid,
+                })?;
         let claims = data.claims;
         if let Some(kind) = expected
             && claims.token_type != kind.as_str()

@@ -1,7 +1,9 @@
 //! Tokens: Django's stateless uid/token pairs and SimpleJWT-compatible JWTs.
 
 mod jwt;
+mod keys;
 mod reset;
 
 pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys, ServiceClaims, TokenPair, TokenType};
+pub use keys::{KeyError, SigningKeys, algorithm};
 pub use reset::{ResetTokens, VERIFY_EMAIL_SALT, decode_uid, encode_uid};

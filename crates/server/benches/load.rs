@@ -1,0 +1,327 @@
+//! Hand-run load benchmark (never in CI): starts Tessera in-process on a throw-away SQLite
+//! database, drives it from concurrent keep-alive clients on 127.0.0.1 and prints req/s and
+//! latency percentiles per scenario. See `benches/README.md`.
+
+use reqwest::{Client, Method, RequestBuilder, header};
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tessera_core::SystemClock;
+use tessera_core::accounts::{AccountKind, Registration};
+use tessera_core::domain::{EmailAddress, Password, Profile, Username};
+use tessera_server::config::EmailBackend;
+use tessera_server::{Config, Overrides};
+use tokio::sync::Notify;
+
+type BoxError = Box<dyn Error + Send + Sync>;
+
+const EMAIL: &str = "bench@tessera.test";
+const USERNAME: &str = "bench";
+const PASSWORD: &str = "Kx7-quartz-lantern-Q9v";
+const SECRET_KEY: &str = "bench-secret-key-which-is-long-enough-0123456789";
+/// Concurrent logins in the login-only scenario (hashing is bounded by one permit per core).
+const LOGIN_CONNECTIONS: usize = 16;
+/// The mixed scenario: verifiers measured while loggers-in saturate the hash pool.
+const MIXED_VERIFY_CONNECTIONS: usize = 8;
+const MIXED_LOGIN_CONNECTIONS: usize = 32;
+/// Upper bound on one request, so that every loop ends shortly after its deadline.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One request, sent again and again by the load loops.
+struct Call {
+    method: Method,
+    url: String,
+    bearer: Option<String>,
+    body: Option<String>,
+}
+
+impl Call {
+    fn post(url: String, body: serde_json::Value) -> Self {
+        let body = Some(body.to_string());
+        Self {
+            method: Method::POST,
+            url,
+            bearer: None,
+            body,
+        }
+    }
+
+    fn get_auth(url: String, token: &str) -> Self {
+        Self {
+            method: Method::GET,
+            url,
+            bearer: Some(token.to_owned()),
+            body: None,
+        }
+    }
+
+    fn request(&self, client: &Client) -> RequestBuilder {
+        let mut request = client.request(self.method.clone(), &self.url);
+        if let Some(token) = &self.bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = &self.body {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        request
+    }
+
+    /// Send once and read the whole body (so the connection is reused); true on 2xx.
+    async fn once(&self, client: &Client) -> bool {
+        match self.request(client).send().await {
+            Ok(response) => {
+                let success = response.status().is_success();
+                response.bytes().await.is_ok() && success
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// What one scenario (or one half of the mixed scenario) measured.
+#[derive(Default)]
+struct Outcome {
+    requests: usize,
+    errors: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Outcome {
+    fn add(&mut self, other: Outcome) {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        self.latencies.extend(other.latencies);
+    }
+}
+
+/// A client with a single keep-alive connection to the server.
+fn client() -> Result<Client, reqwest::Error> {
+    Client::builder()
+        .pool_max_idle_per_host(1)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+}
+
+/// One connection: send `call` back to back until `deadline`, timing every request.
+async fn client_loop(call: Arc<Call>, deadline: Instant) -> Result<Outcome, reqwest::Error> {
+    let client = client()?;
+    let mut outcome = Outcome::default();
+    while Instant::now() < deadline {
+        let started = Instant::now();
+        let success = call.once(&client).await;
+        outcome.latencies.push(started.elapsed());
+        outcome.requests += 1;
+        if !success {
+            outcome.errors += 1;
+        }
+    }
+    Ok(outcome)
+}
+
+/// Run `connections` client loops for `duration`; wall time runs until the last one ends.
+async fn load(call: Call, connections: usize, duration: Duration) -> Result<Outcome, BoxError> {
+    let call = Arc::new(call);
+    let started = Instant::now();
+    let deadline = started + duration;
+    let loops: Vec<_> = (0..connections)
+        .map(|_| tokio::spawn(client_loop(call.clone(), deadline)))
+        .collect();
+    let mut total = Outcome::default();
+    for handle in loops {
+        total.add(handle.await??);
+    }
+    total.elapsed = started.elapsed();
+    Ok(total)
+}
+
+/// The nearest-rank percentile `p` (0..=100) of sorted latencies, in milliseconds.
+fn percentile_ms(sorted: &[Duration], p: usize) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (sorted.len() * p).div_ceil(100).max(1);
+    sorted[rank - 1].as_secs_f64() * 1000.0
+}
+
+fn print_header() {
+    println!(
+        "{:<24} {:>5} {:>9} {:>7} {:>9} {:>9} {:>9} {:>12}",
+        "scenario", "conns", "requests", "errors", "req/s", "p50 ms", "p99 ms", "RSS after"
+    );
+}
+
+/// One line of the table; RSS is read when the scenario has ended.
+fn print_row(scenario: &str, connections: usize, mut outcome: Outcome) {
+    outcome.latencies.sort_unstable();
+    let rate = outcome.requests as f64 / outcome.elapsed.as_secs_f64();
+    println!(
+        "{:<24} {:>5} {:>9} {:>7} {:>9.1} {:>9.2} {:>9.2} {:>12}",
+        scenario,
+        connections,
+        outcome.requests,
+        outcome.errors,
+        rate,
+        percentile_ms(&outcome.latencies, 50),
+        percentile_ms(&outcome.latencies, 99),
+        rss(),
+    );
+}
+
+/// Resident set size of this process (server and client together), from /proc.
+fn rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .map_or_else(|| "unknown".to_owned(), |v| v.trim().to_owned())
+}
+
+/// A positive integer from the environment, or `default` when unset.
+fn env_or(name: &str, default: usize) -> Result<usize, BoxError> {
+    match std::env::var(name) {
+        Ok(raw) => match raw.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("{name} must be a positive integer, got {raw:?}").into()),
+        },
+        Err(_) => Ok(default),
+    }
+}
+
+fn config(dir: &Path) -> Result<Config, BoxError> {
+    Ok(Config {
+        bind: "127.0.0.1:0".parse()?,
+        database_url: format!("sqlite://{}", dir.join("tessera.db").display()),
+        secret_key: Some(tessera_core::Secret::new(SECRET_KEY)),
+        email_backend: EmailBackend::File,
+        email_dir: dir.join("mail"),
+        // Long enough that the token used by every scenario cannot expire mid-run.
+        access_token_lifetime: 86_400,
+        ..Config::default()
+    })
+}
+
+/// Create the benchmark user, active at once, the way `tessera user create` does.
+async fn create_user(config: &Config) -> Result<(), BoxError> {
+    let store = tessera_server::open_store(config).await?;
+    let notify = Arc::new(Notify::new());
+    let accounts = tessera_server::app::accounts(config, store, Arc::new(SystemClock), notify)?;
+    let registration = Registration {
+        email: EmailAddress::parse(EMAIL).map_err(|e| format!("{e:?}"))?,
+        username: Username::parse(USERNAME).map_err(|e| format!("{e:?}"))?,
+        password: Password::parse(PASSWORD.to_owned()).map_err(|e| format!("{e:?}"))?,
+        profile: Profile::default(),
+        lang: Default::default(),
+        kind: AccountKind::Operator {
+            staff: false,
+            superuser: false,
+        },
+    };
+    accounts
+        .register(registration)
+        .await
+        .map_err(|e| format!("creating the benchmark user: {e:?}"))?;
+    Ok(())
+}
+
+/// Log in once; returns the access token.
+async fn access_token(base: &str) -> Result<String, BoxError> {
+    let response = client()?
+        .post(format!("{base}/auth/jwt/create/"))
+        .json(&serde_json::json!({"email": EMAIL, "password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?;
+    let body: serde_json::Value = response.json().await?;
+    body["access"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no access token in {body}").into())
+}
+
+/// The requests of the scenarios, bound to one server and one user.
+struct Calls {
+    base: String,
+    access: String,
+}
+
+impl Calls {
+    fn verify(&self) -> Call {
+        let url = format!("{}/auth/jwt/verify/", self.base);
+        Call::post(url, serde_json::json!({"token": self.access}))
+    }
+
+    fn me(&self) -> Call {
+        Call::get_auth(format!("{}/auth/users/me/", self.base), &self.access)
+    }
+
+    fn login(&self) -> Call {
+        let url = format!("{}/auth/jwt/create/", self.base);
+        Call::post(
+            url,
+            serde_json::json!({"email": EMAIL, "password": PASSWORD}),
+        )
+    }
+}
+
+/// Run the four scenarios in turn and print one row each (two for the mixed one).
+async fn scenarios(calls: &Calls, connections: usize, duration: Duration) -> Result<(), BoxError> {
+    print_header();
+    let outcome = load(calls.verify(), connections, duration).await?;
+    print_row("POST jwt/verify", connections, outcome);
+    let outcome = load(calls.me(), connections, duration).await?;
+    print_row("GET users/me", connections, outcome);
+    let outcome = load(calls.login(), LOGIN_CONNECTIONS, duration).await?;
+    print_row("POST jwt/create", LOGIN_CONNECTIONS, outcome);
+    let (verify, login) = tokio::join!(
+        load(calls.verify(), MIXED_VERIFY_CONNECTIONS, duration),
+        load(calls.login(), MIXED_LOGIN_CONNECTIONS, duration),
+    );
+    print_row("mixed: POST jwt/verify", MIXED_VERIFY_CONNECTIONS, verify?);
+    print_row("mixed: POST jwt/create", MIXED_LOGIN_CONNECTIONS, login?);
+    Ok(())
+}
+
+async fn run(dir: &Path) -> Result<(), BoxError> {
+    let connections = env_or("BENCH_CONNECTIONS", 64)?;
+    let seconds = env_or("BENCH_SECONDS", 10)?;
+    let config = config(dir)?;
+    create_user(&config).await?;
+    let running = tessera_server::start(&config, Overrides::default()).await?;
+    let base = format!("http://{}", running.addr);
+    let access = access_token(&base).await?;
+    let calls = Calls { base, access };
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "tessera load benchmark: {cores} cores (shared by client and server), {seconds} s per scenario"
+    );
+    println!(
+        "RSS at idle after start (server + client, one process): {}",
+        rss()
+    );
+    scenarios(
+        &calls,
+        connections,
+        Duration::from_secs(u64::try_from(seconds)?),
+    )
+    .await?;
+    println!(
+        "RSS after the run (server + client, one process): {}",
+        rss()
+    );
+    running.stop().await;
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> Result<(), BoxError> {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("tessera-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let result = run(&dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
