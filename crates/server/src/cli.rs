@@ -37,6 +37,22 @@ pub enum Command {
     /// Manage the micro-services that obtain tokens at /api/auth/internal/auth/.
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// Signing keys for asymmetric JWT algorithms.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Write a new private key (PKCS#8 PEM, mode 0600) for TESSERA_JWT_PRIVATE_KEY_FILE.
+    Generate {
+        /// RS256, RS512, ES256 or EdDSA.
+        #[arg(long)]
+        algorithm: String,
+        /// The file to create; an existing file is never replaced.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +99,16 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::Service(command) => service(&config, command).await,
+        Command::Keys(KeysCommand::Generate { algorithm, out }) => {
+            let pem = crate::keys::generate(&algorithm)?;
+            crate::keys::write_private(&out, &pem)?;
+            println!("wrote a {algorithm} private key to {}", out.display());
+            println!(
+                "set TESSERA_JWT_ALGORITHM={algorithm} and TESSERA_JWT_PRIVATE_KEY_FILE={}",
+                out.display()
+            );
+            Ok(())
+        }
         Command::User(UserCommand::Create {
             email,
             username,

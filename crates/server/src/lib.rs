@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+mod keys;
 mod secret_key;
 pub mod telemetry;
 

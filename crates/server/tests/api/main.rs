@@ -15,6 +15,7 @@ mod djoser_edges;
 mod djoser_jwt;
 mod djoser_register;
 mod djoser_users;
+mod jwks;
 mod legacy_hashes;
 mod mail_outbox;
 mod routes;

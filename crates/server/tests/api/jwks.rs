@@ -1,0 +1,202 @@
+//! Asymmetric signing: user and service tokens verify against `/.well-known/jwks.json` with
+//! no shared secret, for every supported algorithm, and across a key rotation.
+
+use crate::support::{PASSWORD, TestApp, status_json};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+fn key(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/api/keys")
+        .join(name)
+}
+
+/// Verify `token` with the published key its `kid` names, as a consuming service would.
+fn verify_with_jwks(jwks: &JwkSet, token: &str) -> Value {
+    let header = decode_header(token).expect("a JWT header");
+    let kid = header.kid.expect("tokens name their key");
+    let jwk = jwks.find(&kid).expect("the key is published");
+    let key = DecodingKey::from_jwk(jwk).unwrap();
+    let mut validation = Validation::new(header.alg);
+    validation.set_required_spec_claims(&["exp"]);
+    decode::<Value>(token, &key, &validation)
+        .expect("the signature verifies")
+        .claims
+}
+
+async fn jwks(app: &TestApp) -> JwkSet {
+    let r = app.get("/.well-known/jwks.json").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+async fn service_token(app: &TestApp) -> String {
+    let (ok, _, err) = app.cli(&["service", "add", "history"], "history-secret-00001\n");
+    assert!(ok, "{err}");
+    let (_, body) = status_json(
+        app.post(
+            "/api/auth/internal/auth/",
+            json!({"serviceName": "history", "password": "history-secret-00001"}),
+        )
+        .await,
+    )
+    .await;
+    body["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_algorithm_publishes_keys_that_verify_user_and_service_tokens() {
+    for (algorithm, file) in [
+        ("RS256", "rsa.pem"),
+        ("RS512", "rsa.pem"),
+        ("ES256", "ec.pem"),
+        ("EdDSA", "ed25519.pem"),
+    ] {
+        let app = TestApp::spawn_with(|c| {
+            c.jwt_algorithm = algorithm.into();
+            c.jwt_private_key_file = Some(key(file));
+        })
+        .await;
+        app.api_create("ann", "ann@x.io").await;
+        let login = app.api_login("ann", PASSWORD).await;
+        let set = jwks(&app).await;
+        assert_eq!(set.keys.len(), 1, "{algorithm}");
+        let published = serde_json::to_value(&set).unwrap().to_string();
+        assert!(
+            !published.contains("\"d\""),
+            "{algorithm}: no private part is published"
+        );
+        let user = verify_with_jwks(&set, login["access"].as_str().unwrap());
+        assert_eq!(
+            (user["username"].as_str(), user["token_type"].as_str()),
+            (Some("ann"), Some("access")),
+            "{algorithm}"
+        );
+        let service = verify_with_jwks(&set, &service_token(&app).await);
+        assert_eq!(service["service_name"], "history", "{algorithm}");
+        let r = app
+            .get_auth("/api/auth/ann/", login["access"].as_str().unwrap())
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{algorithm}: Tessera accepts its own tokens"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_previous_key_keeps_working_during_a_rotation() {
+    let mut app = TestApp::spawn_with(|c| {
+        c.jwt_algorithm = "RS256".into();
+        c.jwt_private_key_file = Some(key("rsa-previous.pem"));
+    })
+    .await;
+    app.api_create("ann", "ann@x.io").await;
+    let old = app.api_login("ann", PASSWORD).await;
+    let old_kid = decode_header(old["access"].as_str().unwrap())
+        .unwrap()
+        .kid
+        .unwrap();
+    app.restart(|c| {
+        c.jwt_private_key_file = Some(key("rsa.pem"));
+        c.jwt_previous_key_file = Some(key("rsa-previous.pem"));
+    })
+    .await;
+    let set = jwks(&app).await;
+    assert_eq!(set.keys.len(), 2);
+    verify_with_jwks(&set, old["access"].as_str().unwrap());
+    let r = app
+        .get_auth("/api/auth/ann/", old["access"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "a token of the previous key still works"
+    );
+    let new = app.api_login("ann", PASSWORD).await;
+    let new_kid = decode_header(new["access"].as_str().unwrap())
+        .unwrap()
+        .kid
+        .unwrap();
+    assert_ne!(new_kid, old_kid);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hs256_publishes_nothing_and_a_bad_key_stops_start_up() {
+    let app = TestApp::spawn().await;
+    assert!(
+        jwks(&app).await.keys.is_empty(),
+        "a shared secret is never published"
+    );
+    app.stop().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["service", "list"])
+        .env("TESSERA_JWT_ALGORITHM", "ES256")
+        .env("TESSERA_JWT_PRIVATE_KEY_FILE", key("rsa.pem"))
+        .env(
+            "TESSERA_SECRET_KEY",
+            "a-secret-key-long-enough-for-the-check-0123",
+        )
+        .env(
+            "TESSERA_DATABASE_URL",
+            "sqlite:///tmp/tessera-never-used.db",
+        )
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("JWT keys") && err.contains("ES256"), "{err}");
+}
+
+#[tokio::test]
+async fn keys_generate_writes_keys_the_service_runs_on() {
+    for algorithm in ["RS256", "ES256", "EdDSA"] {
+        let dir =
+            std::env::temp_dir().join(format!("tessera-keys-{}-{algorithm}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("signing.pem");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(["keys", "generate", "--algorithm", algorithm, "--out"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let again = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(["keys", "generate", "--algorithm", algorithm, "--out"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            !again.status.success(),
+            "an existing key file is never replaced"
+        );
+        let app = TestApp::spawn_with(|c| {
+            c.jwt_algorithm = algorithm.into();
+            c.jwt_private_key_file = Some(path.clone());
+        })
+        .await;
+        app.api_create("ann", "ann@x.io").await;
+        let login = app.api_login("ann", PASSWORD).await;
+        verify_with_jwks(&jwks(&app).await, login["access"].as_str().unwrap());
+        app.stop().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
