@@ -1,16 +1,17 @@
 //! Verification of hashes made by Django's `PBKDF2PasswordHasher` and `Argon2PasswordHasher`.
 
+use super::hasher::Buffers;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use subtle::ConstantTimeEq;
 
 /// Verify `password` against a Django-format hash. `None` when the format is not Django's.
-pub fn verify(password: &str, encoded: &str) -> Option<bool> {
+pub fn verify(password: &str, encoded: &str, buffers: &Buffers) -> Option<bool> {
     if let Some(rest) = encoded.strip_prefix("pbkdf2_sha256$") {
         return Some(verify_pbkdf2(password, rest));
     }
     if let Some(phc) = encoded.strip_prefix("argon2") {
-        return Some(super::hasher::verify_phc(password, phc));
+        return Some(super::hasher::verify_phc(password, phc, buffers));
     }
     None
 }

@@ -1,11 +1,11 @@
 //! `PasswordHasher`: Argon2id PHC hashing and verification on a bounded blocking pool.
 
 use super::django;
-use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier, Version,
-};
+use argon2::password_hash::phc::{Output, ParamsString, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
 /// A stored password hash (Argon2id PHC string, or a legacy Django hash). Redacted in `Debug`.
@@ -74,6 +74,9 @@ pub enum Verification {
 pub struct PasswordHasher {
     params: Params,
     permits: Arc<Semaphore>,
+    /// Argon2 working memory (19 MiB each at the defaults), at most one per permit, reused:
+    /// allocating it per hash leaves the freed buffers in the allocator's per-thread arenas.
+    buffers: Arc<Buffers>,
     /// A hash of a random password, verified when the account does not exist so that
     /// a login against an unknown account costs the same as against a known one.
     dummy: Arc<String>,
@@ -94,19 +97,21 @@ impl PasswordHasher {
         }
         let params = Params::new(cfg.memory_kib, cfg.iterations, cfg.parallelism, None)
             .map_err(|_| HashError::WeakParams)?;
-        let dummy = hash_blocking(&params, &uuid::Uuid::new_v4().to_string())?;
+        let buffers = Arc::new(Buffers::new(params.block_count()));
+        let dummy = hash_blocking(&params, &buffers, &uuid::Uuid::new_v4().to_string())?;
         Ok(Self {
             params,
             permits: Arc::new(Semaphore::new(cfg.max_concurrent.max(1))),
+            buffers,
             dummy: Arc::new(dummy),
         })
     }
 
     /// Hash a new password with the current parameters.
     pub async fn hash(&self, password: &str) -> Result<StoredHash, HashError> {
-        let params = self.params.clone();
+        let (params, buffers) = (self.params.clone(), self.buffers.clone());
         let password = password.to_owned();
-        self.run(move || hash_blocking(&params, &password).map(StoredHash))
+        self.run(move || hash_blocking(&params, &buffers, &password).map(StoredHash))
             .await?
     }
 
@@ -115,12 +120,12 @@ impl PasswordHasher {
         let known = stored.is_some();
         let encoded = stored.map_or_else(|| self.dummy.as_str().to_owned(), |s| s.0.clone());
         let password = password.to_owned();
-        let params = self.params.clone();
+        let (params, buffers) = (self.params.clone(), self.buffers.clone());
         let outcome = self
             .run(move || {
-                let ok = match django::verify(&password, &encoded) {
+                let ok = match django::verify(&password, &encoded, &buffers) {
                     Some(ok) => ok,
-                    None => verify_phc(&password, &encoded),
+                    None => verify_phc(&password, &encoded, &buffers),
                 };
                 (ok, !is_current(&params, &encoded))
             })
@@ -150,21 +155,90 @@ fn argon2(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
 }
 
-fn hash_blocking(params: &Params, password: &str) -> Result<String, HashError> {
-    argon2(params)
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| HashError::Failed(e.to_string()))
+/// Reusable Argon2 working memory of one size (the configured cost).
+pub(super) struct Buffers {
+    blocks: usize,
+    free: Mutex<Vec<Vec<Block>>>,
 }
 
-/// Verify against an Argon2 PHC string, with the parameters it carries.
-pub(super) fn verify_phc(password: &str, phc: &str) -> bool {
+impl Buffers {
+    fn new(blocks: usize) -> Self {
+        Self {
+            blocks,
+            free: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A buffer of `blocks` blocks: a pooled one when that is the configured size.
+    fn take(&self, blocks: usize) -> Vec<Block> {
+        let pooled =
+            (blocks == self.blocks).then(|| self.free.lock().ok().and_then(|mut f| f.pop()));
+        pooled
+            .flatten()
+            .unwrap_or_else(|| vec![Block::default(); blocks])
+    }
+
+    fn give(&self, buffer: Vec<Block>) {
+        if buffer.len() == self.blocks
+            && let Ok(mut free) = self.free.lock()
+        {
+            free.push(buffer);
+        }
+    }
+}
+
+fn hash_blocking(params: &Params, buffers: &Buffers, password: &str) -> Result<String, HashError> {
+    let failed = |e: &dyn std::fmt::Display| HashError::Failed(e.to_string());
+    // 16 bytes from a v4 UUID (122 random bits): salts must be unique, not secret.
+    let salt = uuid::Uuid::new_v4().into_bytes();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    let mut blocks = buffers.take(params.block_count());
+    let computed = argon2(params).hash_password_into_with_memory(
+        password.as_bytes(),
+        &salt,
+        &mut out,
+        &mut blocks,
+    );
+    buffers.give(blocks);
+    computed.map_err(|e| failed(&e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|e| failed(&e))?,
+        salt: Some(Salt::new(&salt).map_err(|e| failed(&e))?),
+        hash: Some(Output::new(&out).map_err(|e| failed(&e))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Verify against an Argon2 PHC string, with the algorithm and parameters it carries.
+pub(super) fn verify_phc(password: &str, phc: &str, buffers: &Buffers) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok()
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm.as_str()),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .and_then(|v| Version::try_from(v).ok())
+        .unwrap_or_default();
+    let mut out = vec![0u8; expected.len()];
+    let mut blocks = buffers.take(params.block_count());
+    let computed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password.as_bytes(),
+        salt.as_ref(),
+        &mut out,
+        &mut blocks,
+    );
+    buffers.give(blocks);
+    computed.is_ok() && bool::from(out.ct_eq(expected.as_bytes()))
 }
 
 /// True when `encoded` is Argon2id v19 with exactly the configured parameters.
