@@ -7,6 +7,7 @@ mod djoser;
 pub mod drf;
 mod health;
 mod pages;
+mod simplejwt;
 mod telemetry;
 
 use axum::Router;

@@ -4,10 +4,8 @@ use crate::drf::ApiError;
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
-    ChangePasswordError, Internal, LoginError, LogoutError, RefreshError, RegisterError,
-    ServiceError, UpdateError, VerifyEmailError,
+    ChangePasswordError, Internal, RegisterError, ServiceError, UpdateError, VerifyEmailError,
 };
-use tessera_core::tokens::JwtError;
 
 const EMAIL_TAKEN: &str = "user with this email address already exists.";
 const USERNAME_TAKEN: &str = "A user with that username already exists.";
@@ -43,48 +41,6 @@ pub fn register(e: RegisterError) -> ApiError {
             ApiError::new(StatusCode::BAD_REQUEST, json!({"password": p}))
         }
         RegisterError::Internal(e) => internal(e),
-    }
-}
-
-pub fn login(e: LoginError) -> ApiError {
-    match e {
-        LoginError::InvalidCredentials => ApiError::detail(
-            StatusCode::UNAUTHORIZED,
-            "No active account found with the given credentials",
-        ),
-        LoginError::Internal(e) => internal(e),
-    }
-}
-
-fn token(e: JwtError) -> ApiError {
-    ApiError::coded(StatusCode::UNAUTHORIZED, &e.to_string(), "token_not_valid")
-}
-
-fn blacklisted() -> ApiError {
-    ApiError::coded(
-        StatusCode::UNAUTHORIZED,
-        "Token is blacklisted",
-        "token_not_valid",
-    )
-}
-
-pub fn refresh(e: RefreshError) -> ApiError {
-    match e {
-        RefreshError::Token(e) => token(e),
-        RefreshError::Blacklisted => blacklisted(),
-        RefreshError::NoActiveAccount => ApiError::detail(
-            StatusCode::UNAUTHORIZED,
-            "No active account found for the given token.",
-        ),
-        RefreshError::Internal(e) => internal(e),
-    }
-}
-
-pub fn logout(e: LogoutError) -> ApiError {
-    match e {
-        LogoutError::Token(e) => token(e),
-        LogoutError::Blacklisted => blacklisted(),
-        LogoutError::Internal(e) => internal(e),
     }
 }
 

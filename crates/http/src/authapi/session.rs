@@ -1,9 +1,9 @@
 //! `login/`, `refresh/` and `logout/`: SimpleJWT's views as the original configured them
 //! (login by username, rotation with blacklisting).
 
-use super::errors;
 use crate::AppState;
 use crate::drf::{ApiError, Body, Fields};
+use crate::simplejwt;
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
@@ -26,7 +26,7 @@ pub async fn login(
         .accounts
         .login(LoginName::Username(&username), &password)
         .await
-        .map_err(errors::login)?;
+        .map_err(simplejwt::login)?;
     Ok(Json(
         json!({"access": pair.access, "refresh": pair.refresh, "lang": user.lang.as_str()}),
     ))
@@ -43,7 +43,7 @@ pub async fn refresh(
         .accounts
         .refresh(&token, ROTATION)
         .await
-        .map_err(errors::refresh)?;
+        .map_err(simplejwt::refresh)?;
     Ok(Json(
         json!({"access": refreshed.access, "refresh": refreshed.refresh}),
     ))
@@ -60,6 +60,6 @@ pub async fn logout(
         .accounts
         .logout(&token)
         .await
-        .map_err(errors::logout)?;
+        .map_err(simplejwt::logout)?;
     Ok(Json(json!({})))
 }

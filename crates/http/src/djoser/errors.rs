@@ -4,11 +4,9 @@ use crate::drf::ApiError;
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
-    ActivateError, DeleteError, EmailResetConfirmError, Internal, LoginError, RefreshError,
-    RegisterError, ResendError, ResetConfirmError, SetEmailError, SetPasswordError, UpdateError,
-    VerifyError,
+    ActivateError, DeleteError, EmailResetConfirmError, Internal, RegisterError, ResendError,
+    ResetConfirmError, SetEmailError, SetPasswordError, UpdateError,
 };
-use tessera_core::tokens::JwtError;
 
 pub const EMAIL_TAKEN: &str = "user with this email address already exists.";
 pub const USERNAME_TAKEN: &str = "A user with that username already exists.";
@@ -55,51 +53,6 @@ pub fn resend(e: ResendError) -> ApiError {
     match e {
         ResendError::NotFound => ApiError::new(StatusCode::BAD_REQUEST, json!([EMAIL_NOT_FOUND])),
         ResendError::Internal(e) => internal(e),
-    }
-}
-
-pub fn login(e: LoginError) -> ApiError {
-    match e {
-        LoginError::InvalidCredentials => ApiError::detail(
-            StatusCode::UNAUTHORIZED,
-            "No active account found with the given credentials",
-        ),
-        LoginError::Internal(e) => internal(e),
-    }
-}
-
-fn token_not_valid(e: JwtError) -> ApiError {
-    ApiError::coded(StatusCode::UNAUTHORIZED, &e.to_string(), "token_not_valid")
-}
-
-fn blacklisted() -> ApiError {
-    ApiError::coded(
-        StatusCode::UNAUTHORIZED,
-        "Token is blacklisted",
-        "token_not_valid",
-    )
-}
-
-pub fn refresh(e: RefreshError) -> ApiError {
-    match e {
-        RefreshError::Token(e) => token_not_valid(e),
-        RefreshError::Blacklisted => blacklisted(),
-        RefreshError::NoActiveAccount => ApiError::detail(
-            StatusCode::UNAUTHORIZED,
-            "No active account found for the given token.",
-        ),
-        RefreshError::Internal(e) => internal(e),
-    }
-}
-
-pub fn verify(e: VerifyError) -> ApiError {
-    match e {
-        VerifyError::Token(e) => token_not_valid(e),
-        VerifyError::Blacklisted => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            json!({"non_field_errors": ["Token is blacklisted"]}),
-        ),
-        VerifyError::Internal(e) => internal(e),
     }
 }
 

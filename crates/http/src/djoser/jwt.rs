@@ -1,8 +1,8 @@
 //! SimpleJWT's `jwt/create/`, `jwt/refresh/` and `jwt/verify/`.
 
-use super::errors;
 use crate::AppState;
 use crate::drf::{ApiError, Body, Fields};
+use crate::simplejwt;
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Map, Value, json};
@@ -19,7 +19,7 @@ pub async fn create(
         .accounts
         .login(LoginName::Email(&email), &password)
         .await
-        .map_err(errors::login)?;
+        .map_err(simplejwt::login)?;
     Ok(Json(
         json!({"refresh": pair.refresh, "access": pair.access}),
     ))
@@ -36,7 +36,7 @@ pub async fn refresh(
         .accounts
         .refresh(&token, state.accounts.configured_rotation())
         .await
-        .map_err(errors::refresh)?;
+        .map_err(simplejwt::refresh)?;
     let mut out = Map::new();
     out.insert("access".into(), json!(refreshed.access));
     if let Some(refresh) = refreshed.refresh {
@@ -56,6 +56,6 @@ pub async fn verify(
         .accounts
         .verify(&token)
         .await
-        .map_err(errors::verify)?;
+        .map_err(simplejwt::verify)?;
     Ok(Json(json!({})))
 }

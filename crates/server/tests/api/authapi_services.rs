@@ -1,20 +1,9 @@
 //! Service tokens: `tessera service …` manages services, `internal/auth/` issues their tokens,
 //! and a service token is no user token.
 
-use crate::support::{TestApp, expect, status_json};
+use crate::support::{TestApp, claims, expect, status_json};
 use reqwest::StatusCode;
 use serde_json::json;
-
-fn claims(token: &str) -> serde_json::Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
 
 #[tokio::test]
 async fn a_registered_service_obtains_a_twelve_hour_token() {

@@ -1,20 +1,9 @@
 //! Auth API: login by username, refresh with rotation, logout, and tokens shared with the
 //! Djoser dialect.
 
-use crate::support::{PASSWORD, TestApp, expect, status_json};
+use crate::support::{PASSWORD, TestApp, claims, expect, status_json};
 use reqwest::StatusCode;
 use serde_json::json;
-
-fn claims(token: &str) -> serde_json::Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
 
 #[tokio::test]
 async fn login_answers_a_pair_and_the_language_with_and_without_slash() {

@@ -1,17 +1,8 @@
 //! SimpleJWT's create/refresh/verify, with and without the trailing slash.
 
-use crate::support::{PASSWORD, TestApp, expect, status_json};
+use crate::support::{PASSWORD, TestApp, claims, expect, status_json};
 use reqwest::StatusCode;
 use serde_json::json;
-
-fn claims(token: &str) -> serde_json::Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
 
 #[tokio::test]
 async fn create_gives_a_pair_with_simplejwt_claims() {

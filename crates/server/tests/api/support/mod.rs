@@ -266,3 +266,13 @@ pub async fn expect(r: Response, status: StatusCode, body: Value) {
     let (s, b) = status_json(r).await;
     assert_eq!((s, &b), (status, &body), "got {s} {b}");
 }
+
+/// The decoded payload of a JWT (no verification: for looking at claims).
+pub fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("a JSON payload")
+}

@@ -1,0 +1,62 @@
+//! SimpleJWT's answers, shared by both dialects (both speak SimpleJWT): its login, refresh,
+//! logout and verify errors.
+
+use crate::drf::ApiError;
+use axum::http::StatusCode;
+use serde_json::json;
+use tessera_core::accounts::{LoginError, LogoutError, RefreshError, VerifyError};
+use tessera_core::tokens::JwtError;
+
+pub fn login(e: LoginError) -> ApiError {
+    match e {
+        LoginError::InvalidCredentials => ApiError::detail(
+            StatusCode::UNAUTHORIZED,
+            "No active account found with the given credentials",
+        ),
+        LoginError::Internal(e) => ApiError::internal(&e),
+    }
+}
+
+fn token_not_valid(e: JwtError) -> ApiError {
+    ApiError::coded(StatusCode::UNAUTHORIZED, &e.to_string(), "token_not_valid")
+}
+
+fn blacklisted() -> ApiError {
+    ApiError::coded(
+        StatusCode::UNAUTHORIZED,
+        "Token is blacklisted",
+        "token_not_valid",
+    )
+}
+
+pub fn refresh(e: RefreshError) -> ApiError {
+    match e {
+        RefreshError::Token(e) => token_not_valid(e),
+        RefreshError::Blacklisted => blacklisted(),
+        RefreshError::NoActiveAccount => ApiError::detail(
+            StatusCode::UNAUTHORIZED,
+            "No active account found for the given token.",
+        ),
+        RefreshError::Internal(e) => ApiError::internal(&e),
+    }
+}
+
+pub fn logout(e: LogoutError) -> ApiError {
+    match e {
+        LogoutError::Token(e) => token_not_valid(e),
+        LogoutError::Blacklisted => blacklisted(),
+        LogoutError::Internal(e) => ApiError::internal(&e),
+    }
+}
+
+/// TokenVerifyView: a blacklisted token is a validation error there, not a 401.
+pub fn verify(e: VerifyError) -> ApiError {
+    match e {
+        VerifyError::Token(e) => token_not_valid(e),
+        VerifyError::Blacklisted => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": ["Token is blacklisted"]}),
+        ),
+        VerifyError::Internal(e) => ApiError::internal(&e),
+    }
+}
