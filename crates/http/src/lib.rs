@@ -23,7 +23,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(accounts: Arc<Accounts>) -> Self {
-        let pages = Arc::new(pages::Pages::new(accounts.site_name()));
+        let secure = accounts.public_url().starts_with("https://");
+        let pages = Arc::new(pages::Pages::new(accounts.site_name(), secure));
         Self { accounts, pages }
     }
 }

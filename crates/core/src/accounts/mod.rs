@@ -133,6 +133,11 @@ impl Accounts {
         &self.links.site_name
     }
 
+    /// Where Tessera itself is reached from outside.
+    pub fn public_url(&self) -> &str {
+        &self.links.public_url
+    }
+
     pub fn jwt(&self) -> &JwtKeys {
         &self.jwt
     }

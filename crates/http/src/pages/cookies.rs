@@ -23,12 +23,15 @@ pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The request's CSRF token, or a new one with the `Set-Cookie` that stores it.
-pub fn csrf(headers: &HeaderMap) -> (String, Option<String>) {
+pub fn csrf(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
     if let Some(token) = get(headers, CSRF_COOKIE).filter(|t| t.len() == 32) {
         return (token, None);
     }
     let token = uuid::Uuid::new_v4().simple().to_string();
-    let set = format!("{CSRF_COOKIE}={token}; Path=/api/auth/; SameSite=Lax; Max-Age=31449600");
+    let set = format!(
+        "{CSRF_COOKIE}={token}; Path=/api/auth/; SameSite=Lax; Max-Age=31449600{}",
+        attrs(secure)
+    );
     (token, Some(set))
 }
 
@@ -43,12 +46,23 @@ pub fn csrf_ok(headers: &HeaderMap, posted: Option<&str>) -> bool {
 }
 
 /// `Set-Cookie` holding the mailed uid/token for the set-password form (one hour).
-pub fn reset_session(uid: &str, token: &str) -> String {
-    format!("{RESET_COOKIE}={uid}:{token}; Path={RESET_PATH}; HttpOnly; SameSite=Lax; Max-Age=3600")
+pub fn reset_session(uid: &str, token: &str, secure: bool) -> String {
+    format!(
+        "{RESET_COOKIE}={uid}:{token}; Path={RESET_PATH}; HttpOnly; SameSite=Lax; Max-Age=3600{}",
+        attrs(secure)
+    )
 }
 
-pub fn clear_reset_session() -> String {
-    format!("{RESET_COOKIE}=; Path={RESET_PATH}; HttpOnly; SameSite=Lax; Max-Age=0")
+pub fn clear_reset_session(secure: bool) -> String {
+    format!(
+        "{RESET_COOKIE}=; Path={RESET_PATH}; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        attrs(secure)
+    )
+}
+
+/// `; Secure` when Tessera is served over HTTPS.
+fn attrs(secure: bool) -> &'static str {
+    if secure { "; Secure" } else { "" }
 }
 
 /// The token stored for `uid`, if any.

@@ -31,10 +31,12 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub struct Pages {
     env: Environment<'static>,
     site_name: String,
+    /// Served over HTTPS: cookies get the `Secure` attribute.
+    secure: bool,
 }
 
 impl Pages {
-    pub fn new(site_name: &str) -> Self {
+    pub fn new(site_name: &str, secure: bool) -> Self {
         let mut env = Environment::new();
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
@@ -43,7 +45,12 @@ impl Pages {
         Self {
             env,
             site_name: site_name.to_owned(),
+            secure,
         }
+    }
+
+    pub fn secure(&self) -> bool {
+        self.secure
     }
 
     /// Render `template` with `title` and the page's own values.
@@ -75,7 +82,7 @@ mod tests {
 
     #[test]
     fn pages_render_and_escape() {
-        let pages = Pages::new("Tess <&> era");
+        let pages = Pages::new("Tess <&> era", false);
         for (name, _) in TEMPLATES.iter().filter(|(n, _)| *n != "base.html") {
             let r = pages.render(
                 StatusCode::OK,

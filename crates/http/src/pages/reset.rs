@@ -25,7 +25,7 @@ fn form_page(
     status: StatusCode,
     errors: Vec<String>,
 ) -> Response {
-    let (csrf, set) = cookies::csrf(headers);
+    let (csrf, set) = cookies::csrf(headers, state.pages.secure());
     let values = context! { csrf_token => csrf, errors => errors };
     with_cookie(
         state
@@ -95,7 +95,7 @@ pub async fn follow_link(
     match state.accounts.reset_link_valid(&uid, &token).await {
         Ok(true) => redirect(
             &format!("/api/auth/reset/{uid}/set-password/"),
-            Some(cookies::reset_session(&uid, &token)),
+            Some(cookies::reset_session(&uid, &token, state.pages.secure())),
         ),
         Ok(false) => invalid_link(&state),
         Err(e) => ApiError::internal(&e).into_response(),
@@ -159,7 +159,7 @@ async fn finish_reset(
     {
         Ok(()) => redirect(
             "/api/auth/reset/done/",
-            Some(cookies::clear_reset_session()),
+            Some(cookies::clear_reset_session(state.pages.secure())),
         ),
         Err(ResetConfirmError::WeakPassword(problems)) => {
             set_page(state, headers, StatusCode::OK, problems)
@@ -175,7 +175,7 @@ fn set_page(
     status: StatusCode,
     errors: Vec<String>,
 ) -> Response {
-    let (csrf, set) = cookies::csrf(headers);
+    let (csrf, set) = cookies::csrf(headers, state.pages.secure());
     let values = context! { validlink => true, csrf_token => csrf, errors => errors };
     with_cookie(
         state.pages.render(

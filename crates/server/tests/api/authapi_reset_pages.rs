@@ -121,6 +121,11 @@ async fn the_mailed_link_leads_through_the_form_to_a_new_password() {
     assert!(link.contains("/api/auth/reset/"), "{link}");
     let r = browser.get(&link).await;
     assert_eq!(r.status(), StatusCode::FOUND);
+    let session = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        session.contains("HttpOnly") && session.contains("Secure"),
+        "served over https: {session}"
+    );
     let set_password = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(
         set_password.ends_with("/set-password/")
