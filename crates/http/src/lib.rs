@@ -3,6 +3,7 @@
 
 mod auth;
 mod authapi;
+mod cors;
 mod djoser;
 pub mod drf;
 mod health;
@@ -29,8 +30,9 @@ impl AppState {
     }
 }
 
-/// The whole application: both dialects, health, and the cross-cutting layers.
-pub fn router(state: AppState) -> Router {
+/// The whole application: both dialects, health, and the cross-cutting layers. Browser
+/// frontends on `cors_origins` may call it cross-origin.
+pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let app = Router::new()
         .merge(djoser::routes())
         .merge(authapi::routes())
@@ -38,5 +40,5 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .fallback(drf::not_found)
         .with_state(state);
-    telemetry::apply(app)
+    telemetry::apply(app).layer(cors::layer(cors_origins))
 }

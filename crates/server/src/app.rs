@@ -214,7 +214,10 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.bind, e))?;
-    let app = tessera_http::router(tessera_http::AppState::new(accounts));
+    let app = tessera_http::router(
+        tessera_http::AppState::new(accounts),
+        &config.cors_origins(),
+    );
     let server = tokio::spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(wait_for(stopped))

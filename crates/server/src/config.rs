@@ -46,6 +46,9 @@ pub struct Config {
     pub email_from: String,
     pub email_dir: PathBuf,
     pub frontend_url: String,
+    /// Origins (comma-separated) whose browser frontends may call the API cross-origin.
+    /// Defaults to the origin of `frontend_url`; empty allows none.
+    pub cors_allowed_origins: Option<String>,
     /// Where Tessera itself is reached from outside; links to its own pages start here.
     /// Defaults to `http://` + the bind address.
     pub public_url: Option<String>,
@@ -100,6 +103,7 @@ impl Default for Config {
             email_dir: PathBuf::from("mail-out"),
             frontend_url: "http://localhost:3000".into(),
             public_url: None,
+            cors_allowed_origins: None,
             site_name: "Tessera".into(),
             activation_url: "activate/{uid}/{token}".into(),
             password_reset_confirm_url: "password/reset/confirm/{uid}/{token}".into(),
@@ -206,6 +210,18 @@ impl Config {
         Ok(())
     }
 
+    /// The origins allowed cross-origin: the configured list, or the frontend's origin.
+    pub fn cors_origins(&self) -> Vec<String> {
+        match &self.cors_allowed_origins {
+            Some(list) => list
+                .split(',')
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            None => origin_of(&self.frontend_url).into_iter().collect(),
+        }
+    }
+
     /// The base of links to Tessera's own pages.
     pub fn public_base(&self) -> String {
         self.public_url
@@ -231,4 +247,11 @@ impl Config {
         let path = path.split('?').next().unwrap_or(path);
         (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
 }

@@ -218,3 +218,73 @@ async fn bodies_are_read_as_drf_reads_them() {
     .await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_frontend_origin_may_call_cross_origin_and_others_may_not() {
+    let app = TestApp::spawn().await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/auth/users/me/"))
+            .header("origin", origin)
+            .header("access-control-request-method", "PATCH")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    let r = preflight(crate::support::FRONTEND).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        crate::support::FRONTEND
+    );
+    let allowed = r.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    let r = preflight("https://evil.example").await.unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    let r = app
+        .client
+        .get(app.url("/auth/users/me/"))
+        .header("origin", crate::support::FRONTEND)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        crate::support::FRONTEND
+    );
+    app.stop().await;
+
+    let app = TestApp::spawn_with(|c| {
+        c.cors_allowed_origins = Some("https://a.example, https://b.example/".into())
+    })
+    .await;
+    let r = app
+        .client
+        .get(app.url("/healthz"))
+        .header("origin", "https://b.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://b.example"
+    );
+    let r = app
+        .client
+        .get(app.url("/healthz"))
+        .header("origin", crate::support::FRONTEND)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    app.stop().await;
+}
