@@ -23,7 +23,7 @@ pub use session::{
 };
 pub use verification::VerifyEmailError;
 
-use crate::domain::{EmailAddress, User, UserId};
+use crate::domain::{EmailAddress, User};
 use crate::mail::{MailContext, MailKind, NewMail};
 use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
 use crate::ports::{Store, StoreError, Tx};
@@ -261,9 +261,5 @@ impl Accounts {
             .pair(user.id, Some(user.username.as_str()), self.now());
         tx.add_outstanding(&pair.refresh_claims).await?;
         Ok(pair)
-    }
-
-    pub async fn user(&self, id: UserId) -> Result<Option<User>, Internal> {
-        Ok(self.store.user_by_id(id).await?)
     }
 }
