@@ -1,6 +1,6 @@
 //! Activation: following the mailed link, asking for it again, and polling the state.
 
-use super::{Accounts, Internal};
+use super::{Accounts, Internal, Link};
 use crate::domain::EmailAddress;
 use crate::mail::MailKind;
 
@@ -64,8 +64,7 @@ impl Accounts {
         let mut tx = self.begin().await?;
         let user = tx.user_by_email(email).await.map_err(Internal::from)?;
         let user = user.filter(|u| !u.is_active).ok_or(ResendError::NotFound)?;
-        let template = self.links.activation.clone();
-        self.queue_link_mail(tx.as_mut(), MailKind::Activation, &user, &template)
+        self.queue_link_mail(tx.as_mut(), Link::Activation, &user)
             .await?;
         self.commit_with_mail(tx).await?;
         Ok(())

@@ -1,6 +1,6 @@
 //! Passwords: changing one with the current password, and the mailed reset flow.
 
-use super::{Accounts, Internal};
+use super::{Accounts, Internal, Link};
 use crate::domain::{EmailAddress, Password, User};
 use crate::mail::MailKind;
 use crate::passwords::UserAttributes;
@@ -104,12 +104,7 @@ impl Accounts {
     /// The Auth API's reset: the mailed link goes to Tessera's own reset pages.
     #[tracing::instrument(skip_all)]
     pub async fn request_password_reset_page(&self, email: &EmailAddress) -> Result<(), Internal> {
-        let template = format!(
-            "{}/api/auth/reset/{{uid}}/{{token}}/",
-            self.links.public_url.trim_end_matches('/')
-        );
-        self.mail_link_to_active(email, MailKind::PasswordReset, &template)
-            .await
+        self.mail_link_to_active(email, Link::ResetPage).await
     }
 
     /// Whether a mailed uid/token pair is still good (the reset pages check before showing
@@ -138,9 +133,7 @@ impl Accounts {
     /// Queue a reset mail when `email` names an active account; silent otherwise.
     #[tracing::instrument(skip_all)]
     pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
-        let template = self.links.password_reset.clone();
-        self.mail_link_to_active(email, MailKind::PasswordReset, &template)
-            .await
+        self.mail_link_to_active(email, Link::PasswordReset).await
     }
 
     #[tracing::instrument(skip_all)]

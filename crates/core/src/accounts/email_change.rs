@@ -1,8 +1,7 @@
 //! The login e-mail: changing it with the password, and Djoser's mailed reset pair.
 
-use super::{Accounts, Internal};
+use super::{Accounts, Internal, Link};
 use crate::domain::{EmailAddress, Password, User};
-use crate::mail::MailKind;
 use crate::ports::{StoreError, UniqueField};
 
 #[derive(Debug, thiserror::Error)]
@@ -49,9 +48,7 @@ impl Accounts {
     /// Queue an e-mail reset link when `email` names an active account; silent otherwise.
     #[tracing::instrument(skip_all)]
     pub async fn request_email_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
-        let template = self.links.email_reset.clone();
-        self.mail_link_to_active(email, MailKind::EmailReset, &template)
-            .await
+        self.mail_link_to_active(email, Link::EmailReset).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -56,16 +56,43 @@ pub struct Links {
     pub public_url: String,
 }
 
-/// Tessera's own e-mail verification page, under `public_url`.
-const VERIFY_EMAIL_PATH: &str = "api/auth/verify_email/{uid}/{token}/";
+/// A mailed uid/token link: which mail carries it, and where it points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// The frontend's ACTIVATION_URL.
+    Activation,
+    /// The frontend's PASSWORD_RESET_CONFIRM_URL (Djoser dialect).
+    PasswordReset,
+    /// The frontend's e-mail reset page.
+    EmailReset,
+    /// Tessera's own reset pages (Auth API dialect).
+    ResetPage,
+    /// Tessera's own e-mail verification page.
+    VerifyEmail,
+}
+
+impl Link {
+    fn mail_kind(self) -> MailKind {
+        match self {
+            Self::Activation => MailKind::Activation,
+            Self::PasswordReset | Self::ResetPage => MailKind::PasswordReset,
+            Self::EmailReset => MailKind::EmailReset,
+            Self::VerifyEmail => MailKind::EmailVerification,
+        }
+    }
+}
 
 impl Links {
-    /// `base` joined with `template` (or `template` alone when it is an absolute URL).
-    fn join(base: &str, template: &str, uid: &str, token: &str) -> String {
+    /// The URL of `link` for this uid and token.
+    fn url(&self, link: Link, uid: &str, token: &str) -> String {
+        let (base, template) = match link {
+            Link::Activation => (&self.frontend_url, self.activation.as_str()),
+            Link::PasswordReset => (&self.frontend_url, self.password_reset.as_str()),
+            Link::EmailReset => (&self.frontend_url, self.email_reset.as_str()),
+            Link::ResetPage => (&self.public_url, "api/auth/reset/{uid}/{token}/"),
+            Link::VerifyEmail => (&self.public_url, "api/auth/verify_email/{uid}/{token}/"),
+        };
         let path = template.replace("{uid}", uid).replace("{token}", token);
-        if path.starts_with("http://") || path.starts_with("https://") {
-            return path;
-        }
         format!(
             "{}/{}",
             base.trim_end_matches('/'),
@@ -161,27 +188,25 @@ impl Accounts {
         Ok(())
     }
 
-    /// Queue a mail carrying a uid/token link for `user`.
+    /// Queue the mail carrying `link` for `user`.
     async fn queue_link_mail(
         &self,
         tx: &mut dyn Tx,
-        kind: MailKind,
+        link: Link,
         user: &User,
-        template: &str,
     ) -> Result<(), Internal> {
         let now = self.now();
         let uid = encode_uid(user.id);
-        let (tokens, base) = match kind {
-            MailKind::EmailVerification => (&self.verify_tokens, &self.links.public_url),
-            _ => (&self.reset_tokens, &self.links.frontend_url),
+        let tokens = match link {
+            Link::VerifyEmail => &self.verify_tokens,
+            _ => &self.reset_tokens,
         };
         let token = tokens.make(user, now);
-        let url = Links::join(base, template, &uid, &token);
         let mut context = self.context_for(user);
-        context.url = Some(url);
+        context.url = Some(self.links.url(link, &uid, &token));
         context.uid = Some(uid);
         let mail = NewMail {
-            kind,
+            kind: link.mail_kind(),
             user_id: Some(user.id),
             to: user.email.clone(),
             context,
@@ -190,20 +215,14 @@ impl Accounts {
         Ok(())
     }
 
-    /// Queue a link mail of `kind` when `email` names an active account; silent otherwise,
-    /// so the answer never tells whether an address is registered.
-    async fn mail_link_to_active(
-        &self,
-        email: &EmailAddress,
-        kind: MailKind,
-        template: &str,
-    ) -> Result<(), Internal> {
+    /// Queue the mail carrying `link` when `email` names an active account; silent
+    /// otherwise, so the answer never tells whether an address is registered.
+    async fn mail_link_to_active(&self, email: &EmailAddress, link: Link) -> Result<(), Internal> {
         let mut tx = self.begin().await?;
         let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
             return Ok(());
         };
-        self.queue_link_mail(tx.as_mut(), kind, &user, template)
-            .await?;
+        self.queue_link_mail(tx.as_mut(), link, &user).await?;
         self.commit_with_mail(tx).await
     }
 

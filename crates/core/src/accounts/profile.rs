@@ -1,8 +1,7 @@
 //! The account itself: reading it, listing, updating its fields, deleting it.
 
-use super::{Accounts, Internal, VERIFY_EMAIL_PATH};
+use super::{Accounts, Internal, Link};
 use crate::domain::{EmailAddress, Lang, Password, ProfileField, User, UserId, Username};
-use crate::mail::MailKind;
 use crate::passwords::Verification;
 use crate::ports::{StoreError, UniqueField};
 use crate::tokens::TokenPair;
@@ -106,13 +105,8 @@ impl Accounts {
         }
         tx.update_user(&user).await?;
         if new_email.is_some() {
-            self.queue_link_mail(
-                tx.as_mut(),
-                MailKind::EmailVerification,
-                &user,
-                VERIFY_EMAIL_PATH,
-            )
-            .await?;
+            self.queue_link_mail(tx.as_mut(), Link::VerifyEmail, &user)
+                .await?;
         }
         let tokens = match renamed && change.reissue_on_rename {
             true => Some(self.issue_pair(tx.as_mut(), &user).await?),

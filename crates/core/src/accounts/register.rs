@@ -1,8 +1,7 @@
 //! Registration: a new account, inactive until activated, with its activation mail.
 
-use super::{Accounts, Internal};
+use super::{Accounts, Internal, Link};
 use crate::domain::{EmailAddress, Lang, NewUser, Password, Profile, User, Username};
-use crate::mail::MailKind;
 use crate::passwords::UserAttributes;
 use crate::ports::{StoreError, UniqueField};
 
@@ -101,8 +100,7 @@ impl Accounts {
         let mut tx = self.begin().await?;
         let user = tx.insert_user(&new).await?;
         if r.kind == AccountKind::SelfService {
-            let template = self.links.activation.clone();
-            self.queue_link_mail(tx.as_mut(), MailKind::Activation, &user, &template)
+            self.queue_link_mail(tx.as_mut(), Link::Activation, &user)
                 .await?;
         }
         self.commit_with_mail(tx).await?;

@@ -1,9 +1,8 @@
 //! E-mail verification for accounts that skip activation (the Auth API dialect): a mailed
 //! link whose uid/token, followed or posted, marks the address verified.
 
-use super::{Accounts, Internal, VERIFY_EMAIL_PATH};
+use super::{Accounts, Internal, Link};
 use crate::domain::User;
-use crate::mail::MailKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyEmailError {
@@ -20,13 +19,8 @@ impl Accounts {
     #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
     pub async fn send_verification(&self, user: &User) -> Result<(), Internal> {
         let mut tx = self.begin().await?;
-        self.queue_link_mail(
-            tx.as_mut(),
-            MailKind::EmailVerification,
-            user,
-            VERIFY_EMAIL_PATH,
-        )
-        .await?;
+        self.queue_link_mail(tx.as_mut(), Link::VerifyEmail, user)
+            .await?;
         self.commit_with_mail(tx).await
     }
 
