@@ -4,6 +4,7 @@
 mod auth;
 mod authapi;
 mod cors;
+mod django;
 mod djoser;
 pub mod drf;
 mod health;
@@ -12,6 +13,8 @@ mod simplejwt;
 mod telemetry;
 
 use axum::Router;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use tessera_core::accounts::Accounts;
 
@@ -38,7 +41,12 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(authapi::routes())
         .merge(pages::routes())
         .merge(health::routes())
-        .fallback(drf::not_found)
+        .fallback(fallback)
         .with_state(state);
     telemetry::apply(app).layer(cors::layer(cors_origins))
+}
+
+/// Unknown paths: a dialect's redirect when it has one, else DRF's 404.
+async fn fallback(uri: Uri) -> Response {
+    djoser::append_slash(&uri).unwrap_or_else(|| drf::not_found().into_response())
 }

@@ -3,7 +3,6 @@
 
 use ed25519_dalek::pkcs8::EncodePrivateKey as _;
 use rand_core::OsRng;
-use std::io::Write;
 use std::path::Path;
 
 /// The PEM of a fresh private key for `algorithm`.
@@ -41,16 +40,5 @@ pub fn generate(algorithm: &str) -> Result<String, String> {
 
 /// Write `pem` to a new file readable by its owner only; an existing file is never replaced.
 pub fn write_private(path: &Path, pem: &str) -> Result<(), String> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    file.write_all(pem.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    crate::secret_key::write_private(path, pem).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tessera_core::Secret;
 
 #[derive(Debug, thiserror::Error)]
@@ -41,12 +41,15 @@ pub fn resolve(config: &Config) -> Result<Secret, SecretKeyError> {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     );
-    write_private(&path, &key).map_err(|e| SecretKeyError::Write(path.clone(), e))?;
+    write_private(&path, &format!("{key}\n"))
+        .map_err(|e| SecretKeyError::Write(path.clone(), e))?;
     tracing::warn!(path = %path.display(), "no TESSERA_SECRET_KEY set: generated one and stored it beside the database");
     Ok(Secret::new(key))
 }
 
-fn write_private(path: &PathBuf, key: &str) -> std::io::Result<()> {
+/// Create `path` readable by its owner only and write `contents`; an existing file is
+/// never replaced.
+pub(crate) fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -55,6 +58,5 @@ fn write_private(path: &PathBuf, key: &str) -> std::io::Result<()> {
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    file.write_all(key.as_bytes())?;
-    file.write_all(b"\n")
+    file.write_all(contents.as_bytes())
 }

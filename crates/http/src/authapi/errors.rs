@@ -1,14 +1,13 @@
 //! The one place where use-case errors become this dialect's status codes and bodies.
 
+use crate::django::{EMAIL_TAKEN, USERNAME_TAKEN};
 use crate::drf::ApiError;
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
-    ChangePasswordError, Internal, RegisterError, ServiceError, UpdateError, VerifyEmailError,
+    ChangePasswordError, Internal, ServiceError, UpdateError, VerifyEmailError,
 };
 
-const EMAIL_TAKEN: &str = "user with this email address already exists.";
-const USERNAME_TAKEN: &str = "A user with that username already exists.";
 pub const PASSWORDS_DIFFER: &str = "Password fields didn't match.";
 pub const NEEDS_VERIFIED_EMAIL: &str =
     "Verify your e-mail address before enabling two-factor authentication.";
@@ -23,25 +22,6 @@ pub fn not_owner() -> ApiError {
         StatusCode::FORBIDDEN,
         "You do not have permission to perform this action.",
     )
-}
-
-pub fn register(e: RegisterError) -> ApiError {
-    match e {
-        RegisterError::Taken { email, username } => {
-            let mut body = serde_json::Map::new();
-            if username {
-                body.insert("username".into(), json!([USERNAME_TAKEN]));
-            }
-            if email {
-                body.insert("email".into(), json!([EMAIL_TAKEN]));
-            }
-            ApiError::new(StatusCode::BAD_REQUEST, body.into())
-        }
-        RegisterError::WeakPassword(p) => {
-            ApiError::new(StatusCode::BAD_REQUEST, json!({"password": p}))
-        }
-        RegisterError::Internal(e) => internal(e),
-    }
 }
 
 pub fn update(e: UpdateError) -> ApiError {

@@ -3,6 +3,7 @@
 use super::{errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::django;
 use crate::drf::{ApiError, Body, Fields};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -33,7 +34,7 @@ pub async fn register(State(state): State<AppState>, Body(body): Body) -> Answer
         .accounts
         .register(registration)
         .await
-        .map_err(errors::register)?;
+        .map_err(django::register)?;
     Ok((StatusCode::CREATED, Json(view::created(&user))))
 }
 

@@ -1,15 +1,14 @@
 //! The one place where use-case errors become this dialect's status codes and bodies.
 
+use crate::django::{EMAIL_TAKEN, USERNAME_TAKEN};
 use crate::drf::ApiError;
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
-    ActivateError, DeleteError, EmailResetConfirmError, Internal, RegisterError, ResendError,
-    ResetConfirmError, SetEmailError, SetPasswordError, UpdateError,
+    ActivateError, DeleteError, EmailResetConfirmError, Internal, ResendError, ResetConfirmError,
+    SetEmailError, SetPasswordError, UpdateError,
 };
 
-pub const EMAIL_TAKEN: &str = "user with this email address already exists.";
-pub const USERNAME_TAKEN: &str = "A user with that username already exists.";
 const INVALID_UID: &str = "Invalid user id or user doesn't exist.";
 const INVALID_TOKEN: &str = "Invalid token for given user.";
 const INVALID_PASSWORD: &str = "Invalid password.";
@@ -17,25 +16,6 @@ pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
 
 pub fn internal(e: Internal) -> ApiError {
     ApiError::internal(&e)
-}
-
-pub fn register(e: RegisterError) -> ApiError {
-    match e {
-        RegisterError::Taken { email, username } => {
-            let mut body = serde_json::Map::new();
-            if email {
-                body.insert("email".into(), json!([EMAIL_TAKEN]));
-            }
-            if username {
-                body.insert("username".into(), json!([USERNAME_TAKEN]));
-            }
-            ApiError::new(StatusCode::BAD_REQUEST, body.into())
-        }
-        RegisterError::WeakPassword(problems) => {
-            ApiError::new(StatusCode::BAD_REQUEST, json!({"password": problems}))
-        }
-        RegisterError::Internal(e) => internal(e),
-    }
 }
 
 pub fn activate(e: ActivateError) -> ApiError {

@@ -12,8 +12,9 @@ mod view;
 use crate::AppState;
 use axum::Json;
 use axum::Router;
-use axum::http::HeaderMap;
-use axum::http::header::HOST;
+use axum::http::header::{HOST, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
@@ -65,4 +66,21 @@ async fn root(headers: HeaderMap) -> Json<Value> {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     Json(json!({"users": format!("http://{host}/auth/users/")}))
+}
+
+/// Django's APPEND_SLASH for this dialect: `users/…` without its trailing slash (a path the
+/// router has with one) is redirected (301) to the slashed path.
+pub fn append_slash(uri: &Uri) -> Option<Response> {
+    let path = uri.path();
+    let last = path.rsplit('/').next().unwrap_or("");
+    let under_users = path == "/auth/users" || path.starts_with("/auth/users/");
+    if !under_users || last.is_empty() || last.contains('.') {
+        return None;
+    }
+    let location = match uri.query() {
+        Some(q) => format!("{path}/?{q}"),
+        None => format!("{path}/"),
+    };
+    let value = HeaderValue::from_str(&location).ok()?;
+    Some((StatusCode::MOVED_PERMANENTLY, [(LOCATION, value)]).into_response())
 }

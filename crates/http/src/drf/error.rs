@@ -80,26 +80,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The fallback for unknown paths. Like Django's APPEND_SLASH, a path under `/auth/users`
-/// without its trailing slash (where the slashed path exists) is redirected (301) there.
-pub async fn not_found(uri: axum::http::Uri) -> Response {
-    let path = uri.path();
-    let last = path.rsplit('/').next().unwrap_or("");
-    if (path == "/auth/users" || path.starts_with("/auth/users/"))
-        && !last.is_empty()
-        && !last.contains('.')
-    {
-        let location = match uri.query() {
-            Some(q) => format!("{path}/?{q}"),
-            None => format!("{path}/"),
-        };
-        if let Ok(value) = HeaderValue::from_str(&location) {
-            return (
-                StatusCode::MOVED_PERMANENTLY,
-                [(axum::http::header::LOCATION, value)],
-            )
-                .into_response();
-        }
-    }
-    ApiError::detail(StatusCode::NOT_FOUND, "Not found.").into_response()
+/// DRF's answer for an unknown path.
+pub fn not_found() -> ApiError {
+    ApiError::detail(StatusCode::NOT_FOUND, "Not found.")
 }
