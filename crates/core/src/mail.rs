@@ -12,7 +12,6 @@ pub enum MailKind {
     PasswordReset,
     PasswordChanged,
     EmailReset,
-    EmailChanged,
     EmailVerification,
     DataExport,
 }
@@ -25,7 +24,6 @@ impl MailKind {
             Self::PasswordReset => "password_reset",
             Self::PasswordChanged => "password_changed",
             Self::EmailReset => "email_reset",
-            Self::EmailChanged => "email_changed",
             Self::EmailVerification => "email_verification",
             Self::DataExport => "data_export",
         }

@@ -19,7 +19,6 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "password_reset",
     "password_changed",
     "email_reset",
-    "email_changed",
     "email_verification",
     "data_export",
 );
@@ -100,7 +99,6 @@ mod tests {
             MailKind::PasswordReset,
             MailKind::PasswordChanged,
             MailKind::EmailReset,
-            MailKind::EmailChanged,
             MailKind::EmailVerification,
             MailKind::DataExport,
         ] {

@@ -77,9 +77,6 @@ impl Claims {
     pub fn user_id(&self) -> UserId {
         self.user_id.0
     }
-    pub fn expires_at(&self) -> Timestamp {
-        Timestamp(self.exp)
-    }
 }
 
 /// Why a token was refused, in SimpleJWT's terms.
