@@ -4,6 +4,7 @@
 mod support;
 
 mod authapi_accounts;
+mod authapi_credentials;
 mod authapi_export;
 mod authapi_reset_pages;
 mod authapi_services;
