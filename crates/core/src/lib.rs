@@ -10,6 +10,7 @@ pub mod records;
 pub mod secret;
 pub mod time;
 pub mod tokens;
+pub mod two_factor;
 
 pub use secret::Secret;
 pub use time::{Clock, SystemClock, Timestamp};

@@ -14,6 +14,11 @@ pub enum MailKind {
     EmailReset,
     EmailVerification,
     DataExport,
+    /// A six-digit code to finish a login with two-factor authentication on.
+    LoginCode,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    RecoveryCodeUsed,
 }
 
 impl MailKind {
@@ -26,6 +31,10 @@ impl MailKind {
             Self::EmailReset => "email_reset",
             Self::EmailVerification => "email_verification",
             Self::DataExport => "data_export",
+            Self::LoginCode => "login_code",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::RecoveryCodeUsed => "recovery_code_used",
         }
     }
 
@@ -45,6 +54,12 @@ pub struct MailContext {
     pub url: Option<String>,
     #[serde(default)]
     pub uid: Option<String>,
+    /// A one-time code the mail carries (login code, e-mail verification code).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// How many recovery codes are left (the mail that tells one was used).
+    #[serde(default)]
+    pub codes_left: Option<i64>,
     /// A file sent with the mail (the data export).
     #[serde(default)]
     pub attachment: Option<Attachment>,

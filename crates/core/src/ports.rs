@@ -4,7 +4,7 @@
 use crate::Timestamp;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::mail::NewMail;
-use crate::records::MailRecord;
+use crate::records::{ChallengeRecord, MailRecord, TotpFactorRecord};
 use crate::tokens::Claims;
 use async_trait::async_trait;
 
@@ -39,6 +39,27 @@ impl std::fmt::Debug for ServiceRecord {
         f.debug_struct("ServiceRecord")
             .field("name", &self.name)
             .finish_non_exhaustive()
+    }
+}
+
+/// What a stored one-time code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePurpose {
+    /// The ten single-use recovery codes of an account with 2FA on (no expiry).
+    Recovery,
+    /// A six-digit code mailed during a login challenge.
+    LoginEmail,
+    /// A six-digit code in the e-mail verification mail.
+    VerifyEmail,
+}
+
+impl CodePurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Recovery => "recovery",
+            Self::LoginEmail => "login_email",
+            Self::VerifyEmail => "verify_email",
+        }
     }
 }
 
@@ -96,8 +117,27 @@ pub trait Store: Send + Sync + 'static {
     /// `false` when no service has that name.
     async fn remove_service(&self, name: &str) -> Result<bool, StoreError>;
 
+    async fn totp_factor(&self, user: UserId) -> Result<Option<TotpFactorRecord>, StoreError>;
+    /// The login challenge whose ticket hashes to `ticket_hash`.
+    async fn challenge(&self, ticket_hash: &str) -> Result<Option<ChallengeRecord>, StoreError>;
+    /// Wrong second-factor codes given for `user` since `since`: how many, and the last one's time.
+    async fn code_failures_since(
+        &self,
+        user: UserId,
+        since: Timestamp,
+    ) -> Result<(i64, Option<Timestamp>), StoreError>;
+    /// Unexpired codes of `purpose` held for `user`.
+    async fn live_codes(
+        &self,
+        user: UserId,
+        purpose: CodePurpose,
+        now: Timestamp,
+    ) -> Result<i64, StoreError>;
+
     /// Pending mail due at `now`, oldest first.
     async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError>;
+    /// Mark a mail sent and drop its context: the links and codes it carried do not outlive
+    /// their delivery.
     async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
     async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError>;
 }
@@ -120,6 +160,49 @@ pub trait Tx: Send {
     async fn blacklist_all(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError>;
     /// Blacklist a refresh token; `false` when it already was.
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError>;
+
+    /// Insert or replace the account's TOTP factor.
+    async fn put_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<(), StoreError>;
+    async fn delete_totp_factor(&mut self, user: UserId) -> Result<(), StoreError>;
+    /// Record TOTP time step `step` as used; `false` when it or a later one already was (a
+    /// replayed code).
+    async fn use_totp_step(&mut self, user: UserId, step: i64) -> Result<bool, StoreError>;
+
+    /// Replace the account's codes of `purpose` with these hashes.
+    async fn replace_codes(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        hashes: &[String],
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Delete the unexpired code of `purpose` with this hash; `false` when there is none.
+    async fn consume_code(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Count a wrong guess against the account's codes of `purpose`; they are deleted once
+    /// `max` wrong guesses were made.
+    async fn code_guess_failed(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        max: i64,
+    ) -> Result<(), StoreError>;
+
+    async fn insert_challenge(&mut self, challenge: &ChallengeRecord) -> Result<(), StoreError>;
+    /// Count a wrong code on a challenge; its wrong codes so far.
+    async fn challenge_failed(&mut self, ticket_hash: &str) -> Result<i64, StoreError>;
+    /// End every login challenge of the account.
+    async fn clear_challenges(&mut self, user: UserId) -> Result<(), StoreError>;
+    /// Record a wrong second-factor code given for the account.
+    async fn note_code_failure(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError>;
+    /// Forget the account's wrong codes (after a success).
+    async fn clear_code_failures(&mut self, user: UserId) -> Result<(), StoreError>;
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -88,3 +88,34 @@ impl MailRecord {
         })
     }
 }
+
+/// One row of `totp_factors`. `secret` is sealed (see `two_factor::SecretBox`).
+#[derive(Clone)]
+pub struct TotpFactorRecord {
+    pub user_id: i64,
+    pub secret: String,
+    /// `None` while enrolment waits for its first valid code.
+    pub confirmed_at: Option<i64>,
+    /// The last TOTP time step accepted (a code is accepted once).
+    pub last_step: i64,
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for TotpFactorRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpFactorRecord")
+            .field("user_id", &self.user_id)
+            .field("confirmed_at", &self.confirmed_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One row of `login_challenges`: a password-checked login waiting for its second factor.
+#[derive(Debug, Clone)]
+pub struct ChallengeRecord {
+    pub ticket_hash: String,
+    pub user_id: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub failures: i64,
+}

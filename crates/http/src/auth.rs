@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::drf::ApiError;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
@@ -32,6 +32,23 @@ impl FromRequestParts<AppState> for CurrentUser {
             )),
             Err(AuthError::Internal(e)) => Err(ApiError::internal(&e)),
         }
+    }
+}
+
+/// No `Authorization` header: `None`; a bad one is refused as for `CurrentUser`.
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        if !parts.headers.contains_key(AUTHORIZATION) {
+            return Ok(None);
+        }
+        <Self as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
     }
 }
 

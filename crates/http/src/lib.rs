@@ -11,6 +11,7 @@ mod health;
 mod pages;
 mod simplejwt;
 mod telemetry;
+mod two_factor;
 
 use axum::Router;
 use axum::http::Uri;

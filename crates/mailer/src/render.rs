@@ -21,6 +21,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "email_reset",
     "email_verification",
     "data_export",
+    "login_code",
+    "two_factor_enabled",
+    "two_factor_disabled",
+    "recovery_code_used",
 );
 
 /// A mail ready to send.
@@ -91,6 +95,8 @@ mod tests {
             email: "ann@x.io".into(),
             url: Some("https://app.example/activate/MQ/abc-123".into()),
             uid: Some("MQ".into()),
+            code: Some("123456".into()),
+            codes_left: Some(9),
             attachment: None,
         };
         for kind in [
@@ -101,6 +107,10 @@ mod tests {
             MailKind::EmailReset,
             MailKind::EmailVerification,
             MailKind::DataExport,
+            MailKind::LoginCode,
+            MailKind::TwoFactorEnabled,
+            MailKind::TwoFactorDisabled,
+            MailKind::RecoveryCodeUsed,
         ] {
             let m = r.render(kind, &ctx).unwrap();
             assert!(m.subject.contains("Tessera <&>"), "{kind:?}");
@@ -108,5 +118,11 @@ mod tests {
         }
         let m = r.render(MailKind::Activation, &ctx).unwrap();
         assert!(m.text.contains("https://app.example/activate/MQ/abc-123"));
+        let m = r.render(MailKind::LoginCode, &ctx).unwrap();
+        assert!(m.text.contains("123456") && m.html.contains("<strong>123456</strong>"));
+        let m = r.render(MailKind::RecoveryCodeUsed, &ctx).unwrap();
+        assert!(m.text.contains("9 are left"));
+        let m = r.render(MailKind::EmailVerification, &ctx).unwrap();
+        assert!(m.text.contains("once): 123456"));
     }
 }

@@ -10,6 +10,7 @@ use tessera_core::accounts::{Accounts, Links, Options, Parts};
 use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy};
 use tessera_core::ports::Store;
 use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens, SigningKeys, VERIFY_EMAIL_SALT};
+use tessera_core::two_factor::TwoFactorKeys;
 use tessera_core::{Clock, SystemClock};
 use tessera_mailer::{Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Worker};
 use tessera_store_postgres::PgStore;
@@ -91,6 +92,7 @@ pub fn accounts(
             VERIFY_EMAIL_SALT,
         ),
         jwt: JwtKeys::with_keys(keys, jwt),
+        two_factor: TwoFactorKeys::derive(config.encryption_key.as_ref().unwrap_or(&secret)),
         links: Links {
             site_name: config.site_name.clone(),
             frontend_url: config.frontend_url.clone(),

@@ -37,6 +37,9 @@ pub struct Config {
     pub bind: SocketAddr,
     pub database_url: String,
     pub secret_key: Option<Secret>,
+    /// Seals TOTP secrets and keys one-time code hashes; derived from the secret key when
+    /// unset. Set it to rotate the secret key without losing the enrolled authenticators.
+    pub encryption_key: Option<Secret>,
     pub email_backend: EmailBackend,
     pub smtp_host: String,
     pub smtp_port: u16,
@@ -93,6 +96,7 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             database_url: "sqlite://tessera.db".into(),
             secret_key: None,
+            encryption_key: None,
             email_backend: EmailBackend::Console,
             smtp_host: "localhost".into(),
             smtp_port: 25,
@@ -165,6 +169,11 @@ impl Config {
             && key.expose().len() < 32
         {
             return bad("TESSERA_SECRET_KEY must be at least 32 bytes");
+        }
+        if let Some(key) = &self.encryption_key
+            && key.expose().len() < 32
+        {
+            return bad("TESSERA_ENCRYPTION_KEY must be at least 32 bytes");
         }
         if self.access_token_lifetime <= 0
             || self.refresh_token_lifetime <= 0

@@ -57,7 +57,7 @@ pub(crate) async fn sent<'e>(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query!(
-        "UPDATE mail_outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2",
+        "UPDATE mail_outbox SET status = 'sent', context = '{}', sent_at = $1, attempts = attempts + 1 WHERE id = $2",
         now.0, id
     )
     .execute(db)

@@ -1,12 +1,14 @@
 //! `PgTx`: one transaction implementing the `Tx` port.
 
+use crate::two_factor as tf;
 use crate::{backend, outbox, users};
 use async_trait::async_trait;
 use sqlx::{Postgres, Transaction};
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::mail::NewMail;
-use tessera_core::ports::{StoreError, Tx};
+use tessera_core::ports::{CodePurpose, StoreError, Tx};
+use tessera_core::records::{ChallengeRecord, TotpFactorRecord};
 use tessera_core::tokens::Claims;
 
 pub(crate) struct PgTx {
@@ -86,6 +88,76 @@ impl Tx for PgTx {
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn put_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<(), StoreError> {
+        tf::put_totp_factor(&mut *self.tx, factor).await
+    }
+
+    async fn delete_totp_factor(&mut self, user: UserId) -> Result<(), StoreError> {
+        tf::delete_totp_factor(&mut *self.tx, user).await
+    }
+
+    async fn use_totp_step(&mut self, user: UserId, step: i64) -> Result<bool, StoreError> {
+        tf::use_totp_step(&mut *self.tx, user, step).await
+    }
+
+    async fn replace_codes(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        hashes: &[String],
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        tf::delete_codes(&mut *self.tx, user, purpose).await?;
+        for hash in hashes {
+            tf::insert_code(&mut *self.tx, user, purpose, hash, expires_at, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn consume_code(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        tf::consume_code(&mut *self.tx, user, purpose, hash, now).await
+    }
+
+    async fn code_guess_failed(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        max: i64,
+    ) -> Result<(), StoreError> {
+        tf::count_guess(&mut *self.tx, user, purpose).await?;
+        tf::delete_guessed(&mut *self.tx, user, purpose, max).await
+    }
+
+    async fn insert_challenge(&mut self, challenge: &ChallengeRecord) -> Result<(), StoreError> {
+        tf::prune_challenges(&mut *self.tx, challenge.user_id, challenge.created_at).await?;
+        tf::insert_challenge(&mut *self.tx, challenge).await
+    }
+
+    async fn challenge_failed(&mut self, ticket_hash: &str) -> Result<i64, StoreError> {
+        tf::challenge_failed(&mut *self.tx, ticket_hash).await
+    }
+
+    async fn clear_challenges(&mut self, user: UserId) -> Result<(), StoreError> {
+        tf::clear_challenges(&mut *self.tx, user).await
+    }
+
+    async fn note_code_failure(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError> {
+        let old = tf::failures_kept_from(now);
+        tf::forget_failures(&mut *self.tx, user, Some(old)).await?;
+        tf::note_failure(&mut *self.tx, user, now).await
+    }
+
+    async fn clear_code_failures(&mut self, user: UserId) -> Result<(), StoreError> {
+        tf::forget_failures(&mut *self.tx, user, None).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

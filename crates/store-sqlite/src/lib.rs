@@ -2,6 +2,7 @@
 
 mod outbox;
 mod services;
+mod two_factor;
 mod tx;
 mod users;
 
@@ -13,9 +14,9 @@ use std::time::Duration;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, User, UserId};
 use tessera_core::ports::{
-    IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
+    CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
 };
-use tessera_core::records::MailRecord;
+use tessera_core::records::{ChallengeRecord, MailRecord, TotpFactorRecord};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -143,6 +144,31 @@ impl Store for SqliteStore {
 
     async fn remove_service(&self, name: &str) -> Result<bool, StoreError> {
         services::delete(&self.pool, name).await
+    }
+
+    async fn totp_factor(&self, user: UserId) -> Result<Option<TotpFactorRecord>, StoreError> {
+        two_factor::totp_factor(&self.pool, user).await
+    }
+
+    async fn challenge(&self, ticket_hash: &str) -> Result<Option<ChallengeRecord>, StoreError> {
+        two_factor::challenge(&self.pool, ticket_hash).await
+    }
+
+    async fn code_failures_since(
+        &self,
+        user: UserId,
+        since: Timestamp,
+    ) -> Result<(i64, Option<Timestamp>), StoreError> {
+        two_factor::failures_since(&self.pool, user, since).await
+    }
+
+    async fn live_codes(
+        &self,
+        user: UserId,
+        purpose: CodePurpose,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        two_factor::live_codes(&self.pool, user, purpose, now).await
     }
 
     async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError> {

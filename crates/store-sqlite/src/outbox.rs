@@ -57,7 +57,7 @@ pub(crate) async fn sent<'e>(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query!(
-        "UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+        "UPDATE mail_outbox SET status = 'sent', context = '{}', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
         now.0,
         id
     )

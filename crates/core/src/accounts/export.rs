@@ -7,10 +7,11 @@ use crate::mail::{Attachment, MailKind, NewMail};
 use serde_json::{Map, Value, json};
 
 impl Accounts {
-    /// The document: account, profile, verification and 2FA state (never secrets, hashes or
-    /// tokens), and the metadata of the refresh tokens issued to it.
+    /// The document: account, profile, verification and 2FA state (never secrets, hashes,
+    /// codes or tokens), and the metadata of the refresh tokens issued to it.
     pub async fn export(&self, user: &User) -> Result<Value, Internal> {
         let tokens = self.store.issued_tokens(user.id).await?;
+        let two_factor = self.two_factor_status(user).await?;
         let mut profile = Map::new();
         for field in ProfileField::ALL {
             profile.insert(field.name().into(), json!(user.profile.get(field)));
@@ -28,6 +29,12 @@ impl Accounts {
                 "last_login": user.last_login.map(|t| t.0),
                 "lang": user.lang.as_str(),
                 "two_fa_enabled": user.two_fa_enabled,
+            },
+            "two_factor": {
+                "enabled": two_factor.enabled,
+                "methods": two_factor.methods,
+                "enrolment_pending": two_factor.pending,
+                "recovery_codes_left": two_factor.recovery_codes_left,
             },
             "profile": profile,
             "refresh_tokens": tokens,

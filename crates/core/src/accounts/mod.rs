@@ -2,24 +2,35 @@
 //! one transaction, and the mail it causes is queued inside that transaction.
 
 mod activation;
+mod challenge;
 mod credentials;
 mod email_change;
 mod export;
 mod profile;
 mod register;
+mod second_factor;
 mod services;
 mod session;
+mod two_factor;
 mod verification;
 
 pub use activation::{ActivateError, ActivationStatus, ResendError};
+pub use challenge::{
+    CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,
+};
 pub use credentials::{ChangePasswordError, ResetConfirmError, SetPasswordError};
 pub use email_change::{EmailResetConfirmError, SetEmailError};
 pub use export::export_filename;
 pub use profile::{DeleteError, ProfileUpdate, UpdateError, Updated};
 pub use register::{AccountKind, RegisterError, Registration};
+pub use second_factor::{BURST_FAILURES, BURST_WINDOW_SECS, Proof, SecondFactor};
 pub use services::{ServiceError, ServiceInfo};
 pub use session::{
-    AuthError, LoginError, LoginName, LogoutError, RefreshError, Refreshed, Rotation, VerifyError,
+    AuthError, LoginError, LoginName, LoginOutcome, LogoutError, RefreshError, Refreshed, Rotation,
+    VerifyError,
+};
+pub use two_factor::{
+    Enrolment, MAILED_CODE_LIFETIME_SECS, RECOVERY_CODE_COUNT, TwoFactorError, TwoFactorStatus,
 };
 pub use verification::VerifyEmailError;
 
@@ -28,6 +39,7 @@ use crate::mail::{MailContext, MailKind, NewMail};
 use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
 use crate::ports::{Store, StoreError, Tx};
 use crate::tokens::{JwtKeys, ResetTokens, TokenPair, encode_uid};
+use crate::two_factor::TwoFactorKeys;
 use crate::{Clock, Timestamp};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -119,6 +131,7 @@ pub struct Accounts {
     reset_tokens: ResetTokens,
     verify_tokens: ResetTokens,
     jwt: JwtKeys,
+    two_factor: TwoFactorKeys,
     links: Links,
     options: Options,
     mail_queued: Arc<Notify>,
@@ -134,6 +147,8 @@ pub struct Parts {
     /// Tokens of mailed e-mail verification links (another key salt than `reset_tokens`).
     pub verify_tokens: ResetTokens,
     pub jwt: JwtKeys,
+    /// Seal TOTP secrets and hash one-time codes.
+    pub two_factor: TwoFactorKeys,
     pub links: Links,
     pub options: Options,
     /// Woken after a commit that queued mail, so the outbox worker need not poll hard.
@@ -150,6 +165,7 @@ impl Accounts {
             reset_tokens: p.reset_tokens,
             verify_tokens: p.verify_tokens,
             jwt: p.jwt,
+            two_factor: p.two_factor,
             links: p.links,
             options: p.options,
             mail_queued: p.mail_queued,
@@ -202,15 +218,12 @@ impl Accounts {
             _ => &self.reset_tokens,
         };
         let token = tokens.make(user, now);
-        let mut context = self.context_for(user);
-        context.url = Some(self.links.url(link, &uid, &token));
-        context.uid = Some(uid);
-        let mail = NewMail {
-            kind: link.mail_kind(),
-            user_id: Some(user.id),
-            to: user.email.clone(),
-            context,
-        };
+        let mut mail = self.mail_for(user, link.mail_kind());
+        mail.context.url = Some(self.links.url(link, &uid, &token));
+        mail.context.uid = Some(uid);
+        if link == Link::VerifyEmail {
+            mail.context.code = Some(self.new_verification_code(tx, user).await?);
+        }
         tx.enqueue_mail(&mail, now).await?;
         Ok(())
     }
@@ -233,14 +246,20 @@ impl Accounts {
         user: &User,
         to: &EmailAddress,
     ) -> Result<(), Internal> {
-        let mail = NewMail {
-            kind,
-            user_id: Some(user.id),
-            to: to.clone(),
-            context: self.context_for(user),
-        };
+        let mut mail = self.mail_for(user, kind);
+        mail.to = to.clone();
         tx.enqueue_mail(&mail, self.now()).await?;
         Ok(())
+    }
+
+    /// A mail of `kind` about `user`, to their address, with the common context.
+    fn mail_for(&self, user: &User, kind: MailKind) -> NewMail {
+        NewMail {
+            kind,
+            user_id: Some(user.id),
+            to: user.email.clone(),
+            context: self.context_for(user),
+        }
     }
 
     fn context_for(&self, user: &User) -> MailContext {
@@ -250,6 +269,8 @@ impl Accounts {
             email: user.email.as_str().to_owned(),
             url: None,
             uid: None,
+            code: None,
+            codes_left: None,
             attachment: None,
         }
     }

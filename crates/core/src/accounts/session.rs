@@ -1,6 +1,6 @@
 //! Sessions: log in for a token pair, refresh, verify, and authenticate a bearer token.
 
-use super::{Accounts, Internal};
+use super::{Accounts, Challenge, Internal};
 use crate::domain::{EmailAddress, Password, User};
 use crate::passwords::Verification;
 use crate::tokens::{Claims, JwtError, TokenPair, TokenType};
@@ -65,6 +65,15 @@ pub enum LoginName<'a> {
     Username(&'a str),
 }
 
+/// What a correct password leads to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// 2FA is off: the token pair.
+    Session(User, TokenPair),
+    /// 2FA is on: no tokens until the challenge is answered.
+    Challenge(User, Challenge),
+}
+
 /// What refreshing does with the presented refresh token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rotation {
@@ -82,13 +91,33 @@ pub struct Refreshed {
 }
 
 impl Accounts {
-    /// Check credentials and issue a pair. Costs one password check whatever the outcome.
+    /// Check credentials; answer a pair, or a challenge when 2FA is on. Costs one password
+    /// check whatever the outcome.
     #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
         name: LoginName<'_>,
         password: &Password,
-    ) -> Result<(User, TokenPair), LoginError> {
+    ) -> Result<LoginOutcome, LoginError> {
+        let user = self.check_credentials(name, password).await?;
+        let mut tx = self.begin().await?;
+        let outcome = if user.two_fa_enabled {
+            let challenge = self.open_challenge(tx.as_mut(), &user).await?;
+            LoginOutcome::Challenge(user, challenge)
+        } else {
+            let pair = self.issue_pair(tx.as_mut(), &user).await?;
+            LoginOutcome::Session(user, pair)
+        };
+        tx.commit().await.map_err(Internal::from)?;
+        Ok(outcome)
+    }
+
+    /// The active account these credentials name (its password hash upgraded when due).
+    pub(super) async fn check_credentials(
+        &self,
+        name: LoginName<'_>,
+        password: &Password,
+    ) -> Result<User, LoginError> {
         let found = match name {
             LoginName::Email(raw) => match EmailAddress::parse(raw) {
                 Ok(email) => self.store.user_by_email(&email).await,
@@ -107,24 +136,18 @@ impl Accounts {
         if !user.is_active {
             return Err(LoginError::InvalidCredentials);
         }
-        let pair = self
-            .jwt
-            .pair(user.id, Some(user.username.as_str()), self.now());
-        let mut tx = self.begin().await?;
         if needs_rehash {
             user.password_hash = self
                 .hasher
                 .hash(password.expose())
                 .await
                 .map_err(Internal::from)?;
+            let mut tx = self.begin().await?;
             tx.update_user(&user).await.map_err(Internal::from)?;
+            tx.commit().await.map_err(Internal::from)?;
             tracing::info!(user_id = user.id.0, "password hash upgraded");
         }
-        tx.add_outstanding(&pair.refresh_claims)
-            .await
-            .map_err(Internal::from)?;
-        tx.commit().await.map_err(Internal::from)?;
-        Ok((user, pair))
+        Ok(user)
     }
 
     /// The rotation this deployment's configuration asks for (the Djoser dialect's).

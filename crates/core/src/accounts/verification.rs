@@ -1,8 +1,14 @@
 //! E-mail verification for accounts that skip activation (the Auth API dialect): a mailed
-//! link whose uid/token, followed or posted, marks the address verified.
+//! link whose uid/token, followed or posted, marks the address verified; or the six-digit
+//! code in the same mail (10 minutes, single use, five guesses).
 
 use super::{Accounts, Internal, Link};
 use crate::domain::User;
+use crate::ports::{CodePurpose, Tx};
+use crate::two_factor::{new_six_digit_code, normalize_code};
+
+/// Wrong guesses after which a verification code is void.
+const CODE_MAX_GUESSES: i64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyEmailError {
@@ -10,6 +16,8 @@ pub enum VerifyEmailError {
     InvalidUid,
     #[error("the token is not valid for this user")]
     InvalidToken,
+    #[error("the code is wrong, expired or used")]
+    InvalidCode,
     #[error(transparent)]
     Internal(#[from] Internal),
 }
@@ -46,5 +54,59 @@ impl Accounts {
             tracing::info!(user_id = user.id.0, "e-mail verified");
         }
         Ok(user)
+    }
+
+    /// Mark the caller's address verified with the code from the verification mail.
+    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
+    pub async fn confirm_verification_code(
+        &self,
+        user: &User,
+        code: &str,
+    ) -> Result<User, VerifyEmailError> {
+        let purpose = CodePurpose::VerifyEmail;
+        let hash = self
+            .two_factor
+            .codes
+            .hash(purpose.as_str(), &normalize_code(code));
+        let mut tx = self.begin().await?;
+        let now = self.now();
+        if !tx
+            .consume_code(user.id, purpose, &hash, now)
+            .await
+            .map_err(Internal::from)?
+        {
+            tx.code_guess_failed(user.id, purpose, CODE_MAX_GUESSES)
+                .await
+                .map_err(Internal::from)?;
+            tx.commit().await.map_err(Internal::from)?;
+            return Err(VerifyEmailError::InvalidCode);
+        }
+        let mut user = user.clone();
+        user.email_verified = true;
+        tx.update_user(&user).await.map_err(Internal::from)?;
+        tx.commit().await.map_err(Internal::from)?;
+        tracing::info!("e-mail verified by code");
+        Ok(user)
+    }
+
+    /// A fresh verification code for `user` (the previous one is void), stored hashed.
+    pub(super) async fn new_verification_code(
+        &self,
+        tx: &mut dyn Tx,
+        user: &User,
+    ) -> Result<String, Internal> {
+        let code = new_six_digit_code();
+        let purpose = CodePurpose::VerifyEmail;
+        let hash = self.two_factor.codes.hash(purpose.as_str(), code.expose());
+        let now = self.now();
+        tx.replace_codes(
+            user.id,
+            purpose,
+            &[hash],
+            Some(self.mailed_code_expiry(now)),
+            now,
+        )
+        .await?;
+        Ok(code.expose().to_owned())
     }
 }

@@ -1,16 +1,20 @@
 //! `''` (create, staff list), `<username>/`, `update/<username>/`, `delete/<username>/`.
 
+use super::session::AuthApi;
 use super::{RESERVED_USERNAMES, errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::django;
 use crate::drf::{ApiError, Body, Fields};
+use crate::two_factor::{self, Dialect, answers};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration};
-use tessera_core::domain::{Lang, User};
+use tessera_core::accounts::{
+    AccountKind, Enrolment, ProfileUpdate, Registration, SecondFactor, TwoFactorError,
+};
+use tessera_core::domain::{Lang, Password, User};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -40,7 +44,7 @@ pub async fn create(State(state): State<AppState>, Body(body): Body) -> Answer {
         return Err(ApiError::field("password", &[errors::PASSWORDS_DIFFER]));
     }
     if let Some((name, true)) = two_fa {
-        return Err(ApiError::field(name, &[errors::NEEDS_VERIFIED_EMAIL]));
+        return Err(ApiError::field(name, &[answers::NEEDS_VERIFIED_EMAIL]));
     }
     let registration = Registration {
         email,
@@ -113,11 +117,14 @@ pub async fn patch(
     update(&state, &me, body, true).await
 }
 
-/// PUT needs username, email and lang; PATCH any subset. Password fields are refused.
+/// PUT needs username, email and lang; PATCH any subset. Password fields are refused, but
+/// for the password that turning 2FA off needs (with a code, as at `2fa/disable/`).
 async fn update(state: &AppState, me: &User, body: Value, partial: bool) -> Answer {
     let mut f = Fields::new(body);
+    let two_fa = two_fa_field(&mut f);
+    let turn_off = matches!(two_fa, Some((_, false))) && me.two_fa_enabled;
     for field in ["password", "password2", "new_password", "new_password2"] {
-        if f.has(field) {
+        if f.has(field) && !(turn_off && field == "password") {
             f.error(
                 field,
                 "Passwords are changed at password/<username>/, not here.",
@@ -140,18 +147,16 @@ async fn update(state: &AppState, me: &User, body: Value, partial: bool) -> Answ
     } else {
         None
     };
-    let two_fa = two_fa_field(&mut f);
+    let proof = turn_off.then(|| {
+        f.password("password")
+            .zip(two_factor::second_factor(&mut f))
+    });
     let (_, fields) = f.profile();
-    f.finish()?;
-    if let Some((name, on)) = two_fa
-        && on != me.two_fa_enabled
-    {
-        let message = match me.email_verified {
-            false => errors::NEEDS_VERIFIED_EMAIL,
-            true => "Two-factor enrolment is not available on this server yet.",
-        };
-        return Err(ApiError::field(name, &[message]));
-    }
+    let proof = match proof {
+        Some(read) => Some(f.finish_with(read)?),
+        None => f.finish().map(|()| None)?,
+    };
+    let enrolment = switch_two_fa(state, me, two_fa, proof).await?;
     let change = ProfileUpdate {
         username,
         email,
@@ -165,11 +170,47 @@ async fn update(state: &AppState, me: &User, body: Value, partial: bool) -> Answ
         .await
         .map_err(errors::update)?;
     let mut body = view::account(&updated.user);
-    if let (Some(tokens), Value::Object(map)) = (updated.tokens, &mut body) {
-        map.insert("access".into(), json!(tokens.access));
-        map.insert("refresh".into(), json!(tokens.refresh));
+    if let Value::Object(map) = &mut body {
+        if let Some(tokens) = updated.tokens {
+            map.insert("access".into(), json!(tokens.access));
+            map.insert("refresh".into(), json!(tokens.refresh));
+        }
+        if let Some(enrolment) = enrolment {
+            map.extend(answers::enrolment(&enrolment, false));
+        }
     }
     Ok((StatusCode::OK, Json(body)))
+}
+
+/// `two_fa_enable` true starts a TOTP enrolment (answered with its otpauth:// URI, as the
+/// original did; a code confirms it); false turns 2FA off with the password and a code.
+async fn switch_two_fa(
+    state: &AppState,
+    me: &User,
+    two_fa: Option<(&'static str, bool)>,
+    proof: Option<(Password, (&'static str, SecondFactor))>,
+) -> Result<Option<Enrolment>, ApiError> {
+    let management = |e| answers::management(e, AuthApi::PASSWORD, AuthApi::WRONG_PASSWORD);
+    match (two_fa, proof) {
+        (Some((name, true)), _) if !me.two_fa_enabled => {
+            match state.accounts.start_totp(me).await {
+                Ok(enrolment) => Ok(Some(enrolment)),
+                Err(TwoFactorError::NeedsVerifiedEmail) => {
+                    Err(ApiError::field(name, &[answers::NEEDS_VERIFIED_EMAIL]))
+                }
+                Err(e) => Err(management(e)),
+            }
+        }
+        (Some((_, false)), Some((password, (_, factor)))) => {
+            state
+                .accounts
+                .disable_two_factor(me, &password, &factor)
+                .await
+                .map_err(management)?;
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The 2FA switch under whichever name the client used.

@@ -9,8 +9,6 @@ use tessera_core::accounts::{
 };
 
 pub const PASSWORDS_DIFFER: &str = "Password fields didn't match.";
-pub const NEEDS_VERIFIED_EMAIL: &str =
-    "Verify your e-mail address before enabling two-factor authentication.";
 
 pub fn internal(e: Internal) -> ApiError {
     ApiError::internal(&e)
@@ -53,6 +51,7 @@ pub fn verify_email(e: VerifyEmailError) -> ApiError {
         VerifyEmailError::InvalidToken => {
             ApiError::field("token", &["Invalid token for given user."])
         }
+        VerifyEmailError::InvalidCode => ApiError::field("code", &["Invalid or expired code."]),
         VerifyEmailError::Internal(e) => internal(e),
     }
 }

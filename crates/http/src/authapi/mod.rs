@@ -12,15 +12,27 @@ mod verify;
 mod view;
 
 use crate::AppState;
+use crate::two_factor;
 use axum::Router;
 use axum::routing::{MethodRouter, delete, get, post, put};
 
 const BASE: &str = "/api/auth";
 
 pub fn routes() -> Router<AppState> {
-    let routes: [(&str, MethodRouter<AppState>); 13] = [
+    use session::AuthApi;
+    let routes: [(&str, MethodRouter<AppState>); 20] = [
         ("/", get(account::list).post(account::create)),
         ("/login/", post(session::login)),
+        ("/otp/", post(session::otp)),
+        ("/otp/email/", post(two_factor::send_code)),
+        ("/2fa/", get(two_factor::status)),
+        ("/2fa/totp/", post(two_factor::enrol::<AuthApi>)),
+        ("/2fa/totp/confirm/", post(two_factor::confirm::<AuthApi>)),
+        ("/2fa/disable/", post(two_factor::disable::<AuthApi>)),
+        (
+            "/2fa/recovery_codes/",
+            post(two_factor::regenerate::<AuthApi>),
+        ),
         ("/refresh/", post(session::refresh)),
         ("/logout/", post(session::logout)),
         ("/internal/auth/", post(internal::token)),

@@ -30,18 +30,26 @@ pub async fn send(
     Ok(Json(json!({"detail": "Verification e-mail sent."})))
 }
 
+/// `{uid, token}` from the mailed link, or (authenticated) `{code}` from the same mail.
 pub async fn confirm(
     State(state): State<AppState>,
+    me: Option<CurrentUser>,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
-    let read = f.required("uid").zip(f.required("token"));
-    let (uid, token) = f.finish_with(read)?;
-    let user = state
-        .accounts
-        .confirm_verification(&uid, &token)
-        .await
-        .map_err(errors::verify_email)?;
+    let user = match me {
+        Some(CurrentUser(me)) if f.has("code") => {
+            let read = f.required("code");
+            let code = f.finish_with(read)?;
+            state.accounts.confirm_verification_code(&me, &code).await
+        }
+        _ => {
+            let read = f.required("uid").zip(f.required("token"));
+            let (uid, token) = f.finish_with(read)?;
+            state.accounts.confirm_verification(&uid, &token).await
+        }
+    }
+    .map_err(errors::verify_email)?;
     Ok(Json(
         json!({"email": user.email.as_str(), "email_verified": true}),
     ))

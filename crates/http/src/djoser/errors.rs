@@ -11,7 +11,7 @@ use tessera_core::accounts::{
 
 const INVALID_UID: &str = "Invalid user id or user doesn't exist.";
 const INVALID_TOKEN: &str = "Invalid token for given user.";
-const INVALID_PASSWORD: &str = "Invalid password.";
+pub const INVALID_PASSWORD: &str = "Invalid password.";
 pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
 
 pub fn internal(e: Internal) -> ApiError {

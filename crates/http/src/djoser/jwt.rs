@@ -3,26 +3,43 @@
 use crate::AppState;
 use crate::drf::{ApiError, Body, Fields};
 use crate::simplejwt;
+use crate::two_factor::{self, answers};
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use tessera_core::accounts::LoginName;
+use tessera_core::accounts::{LoginName, LoginOutcome};
+use tessera_core::domain::User;
+use tessera_core::tokens::TokenPair;
 
-pub async fn create(
-    State(state): State<AppState>,
-    Body(body): Body,
-) -> Result<Json<Value>, ApiError> {
+/// This dialect's 2FA endpoints: Djoser names the current password `current_password`.
+pub struct Djoser;
+
+impl two_factor::Dialect for Djoser {
+    const PASSWORD: &'static str = "current_password";
+    const WRONG_PASSWORD: &'static str = super::errors::INVALID_PASSWORD;
+
+    fn pair(_: &User, pair: &TokenPair) -> Value {
+        json!({"refresh": pair.refresh, "access": pair.access})
+    }
+}
+
+/// SimpleJWT's login; with 2FA on, 202 and a challenge to answer at `jwt/2fa/`.
+pub async fn create(State(state): State<AppState>, Body(body): Body) -> Result<Response, ApiError> {
     let mut f = Fields::new(body);
     let read = f.required("email").zip(f.password("password"));
     let (email, password) = f.finish_with(read)?;
-    let (_, pair) = state
+    let outcome = state
         .accounts
         .login(LoginName::Email(&email), &password)
         .await
         .map_err(simplejwt::login)?;
-    Ok(Json(
-        json!({"refresh": pair.refresh, "access": pair.access}),
-    ))
+    Ok(match outcome {
+        LoginOutcome::Session(user, pair) => {
+            Json(<Djoser as two_factor::Dialect>::pair(&user, &pair)).into_response()
+        }
+        LoginOutcome::Challenge(_, challenge) => answers::challenge(&challenge),
+    })
 }
 
 pub async fn refresh(

@@ -10,6 +10,7 @@ mod passwords;
 mod view;
 
 use crate::AppState;
+use crate::two_factor;
 use axum::Json;
 use axum::Router;
 use axum::http::header::{HOST, LOCATION};
@@ -53,10 +54,41 @@ pub fn routes() -> Router<AppState> {
         .route("/jwt/refresh/", post(jwt::refresh))
         .route("/jwt/refresh", post(jwt::refresh))
         .route("/jwt/verify/", post(jwt::verify))
-        .route("/jwt/verify", post(jwt::verify));
+        .route("/jwt/verify", post(jwt::verify))
+        .merge(two_factor_routes());
     Router::new()
         .route("/auth/", get(root))
         .nest("/auth", dialect)
+}
+
+/// Two-factor authentication: the login's second step beside `jwt/create/` (with and without
+/// the slash, as SimpleJWT's paths), the account's 2FA under `users/me/2fa/`.
+fn two_factor_routes() -> Router<AppState> {
+    use jwt::Djoser;
+    let mut router = Router::new();
+    for (path, handler) in [
+        ("/jwt/2fa/", post(two_factor::second_step::<Djoser>)),
+        ("/jwt/2fa/email/", post(two_factor::send_code)),
+    ] {
+        router = router
+            .route(path, handler.clone())
+            .route(path.trim_end_matches('/'), handler);
+    }
+    router
+        .route("/users/me/2fa/", get(two_factor::status))
+        .route("/users/me/2fa/totp/", post(two_factor::enrol::<Djoser>))
+        .route(
+            "/users/me/2fa/totp/confirm/",
+            post(two_factor::confirm::<Djoser>),
+        )
+        .route(
+            "/users/me/2fa/disable/",
+            post(two_factor::disable::<Djoser>),
+        )
+        .route(
+            "/users/me/2fa/recovery_codes/",
+            post(two_factor::regenerate::<Djoser>),
+        )
 }
 
 /// DRF's API root: the router's one list endpoint.

@@ -41,8 +41,12 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, json!({ field: messages }))
     }
 
-    pub fn with_header(mut self, name: HeaderName, value: &'static str) -> Self {
-        self.headers.push((name, HeaderValue::from_static(value)));
+    pub fn with_header(self, name: HeaderName, value: &'static str) -> Self {
+        self.with_header_value(name, HeaderValue::from_static(value))
+    }
+
+    pub fn with_header_value(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
         self
     }
 

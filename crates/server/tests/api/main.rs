@@ -20,3 +20,6 @@ mod jwks;
 mod legacy_hashes;
 mod mail_outbox;
 mod routes;
+mod two_factor_authapi;
+mod two_factor_djoser;
+mod two_factor_login;

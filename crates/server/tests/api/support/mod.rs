@@ -1,12 +1,18 @@
 //! Test support: spawn the app, talk to it, read the mail it sends.
 
+mod clock;
 mod db;
 mod smtp;
+mod two_factor;
 
+pub use clock::TestClock;
 pub use smtp::SmtpSink;
+pub use two_factor::qr_in_png;
+pub use two_factor::qr_in_svg;
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::Duration;
 use tessera_server::config::{EmailBackend, SmtpTls};
 use tessera_server::{Config, Overrides, Running};
@@ -22,6 +28,8 @@ pub struct TestApp {
     pub client: Client,
     pub mail: SmtpSink,
     pub config: Config,
+    /// The service's clock: real time, moved forward by tests that need it.
+    pub clock: Arc<TestClock>,
     running: Option<Running>,
     pub db: db::TestDb,
 }
@@ -52,12 +60,14 @@ impl TestApp {
             ..Config::default()
         };
         tweak(&mut config);
-        let running = start(&config).await;
+        let clock = Arc::new(TestClock::default());
+        let running = start(&config, &clock).await;
         Self {
             base: format!("http://{}", running.addr),
             client: Client::new(),
             mail,
             config,
+            clock,
             running: Some(running),
             db,
         }
@@ -69,7 +79,7 @@ impl TestApp {
             r.stop().await;
         }
         tweak(&mut self.config);
-        let running = start(&self.config).await;
+        let running = start(&self.config, &self.clock).await;
         self.base = format!("http://{}", running.addr);
         self.running = Some(running);
     }
@@ -239,10 +249,10 @@ impl TestApp {
     }
 }
 
-async fn start(config: &Config) -> Running {
+async fn start(config: &Config, clock: &Arc<TestClock>) -> Running {
     let overrides = Overrides {
+        clock: Some(clock.clone()),
         mail_poll_interval: Some(Duration::from_millis(100)),
-        ..Overrides::default()
     };
     tessera_server::start(config, overrides)
         .await

@@ -29,6 +29,15 @@ impl Mail {
             .to_owned()
     }
 
+    /// The six-digit code the text body carries (a word of its own, not part of a link).
+    pub fn code(&self) -> String {
+        self.text
+            .split_whitespace()
+            .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or_else(|| panic!("no code in mail: {}", self.text))
+            .to_owned()
+    }
+
     /// `(uid, token)` from a link of the form `<FRONTEND><prefix>{uid}/{token}`.
     pub fn link_parts(&self, prefix: &str) -> (String, String) {
         let link = self.link();
@@ -91,6 +100,28 @@ impl SmtpSink {
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 panic!("expected {count} mail(s) to {to}, got {}", found.len());
+            }
+        }
+    }
+
+    /// The newest message to `to` whose subject contains `needle`, waiting (up to 10 s) for
+    /// one to arrive after the `seen` messages to `to` already read.
+    pub async fn wait_for_subject(&self, to: &str, seen: usize, needle: &str) -> Mail {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let notified = self.arrived.notified();
+            let found = self
+                .all()
+                .into_iter()
+                .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
+                .skip(seen)
+                .filter(|m| m.subject.contains(needle))
+                .last();
+            if let Some(mail) = found {
+                return mail;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("no mail to {to} about {needle:?}");
             }
         }
     }

@@ -1,0 +1,169 @@
+//! Two-factor endpoints both dialects serve (each under its own paths, with its own password
+//! field and token-pair shape): status, TOTP enrolment and confirmation, turning 2FA off,
+//! new recovery codes, and the second step of a login.
+
+pub mod answers;
+mod qr;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::drf::{ApiError, Body, Fields};
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use serde_json::{Value, json};
+use tessera_core::Secret;
+use tessera_core::accounts::SecondFactor;
+use tessera_core::domain::User;
+use tessera_core::tokens::TokenPair;
+
+/// What differs between the dialects here.
+pub trait Dialect: Send + Sync + 'static {
+    /// The field that carries the current password.
+    const PASSWORD: &'static str;
+    /// The message for a wrong current password.
+    const WRONG_PASSWORD: &'static str;
+    /// The token pair as this dialect's login answers it.
+    fn pair(user: &User, pair: &TokenPair) -> Value;
+}
+
+type Answer = Result<Json<Value>, ApiError>;
+
+pub async fn status(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Answer {
+    let s = state
+        .accounts
+        .two_factor_status(&me)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(json!({
+        "two_fa_enabled": s.enabled,
+        "enrolment_pending": s.pending,
+        "methods": s.methods,
+        "recovery_codes_left": s.recovery_codes_left,
+    })))
+}
+
+/// Start a TOTP enrolment; `?qr=png` adds a PNG of the QR code.
+pub async fn enrol<D: Dialect>(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    RawQuery(query): RawQuery,
+) -> Answer {
+    let enrolment = state
+        .accounts
+        .start_totp(&me)
+        .await
+        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+    Ok(Json(Value::Object(answers::enrolment(
+        &enrolment,
+        wants_png(query.as_deref()),
+    ))))
+}
+
+/// Confirm the enrolment with a code: 2FA is on; the recovery codes are shown this once.
+pub async fn confirm<D: Dialect>(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Body(body): Body,
+) -> Answer {
+    let mut f = Fields::new(body);
+    let read = f.required("code");
+    let code = Secret::new(f.finish_with(read)?);
+    let codes = state
+        .accounts
+        .confirm_totp(&me, &code)
+        .await
+        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+    Ok(Json(json!({
+        "two_fa_enabled": true,
+        "recovery_codes": answers::recovery_codes(&codes),
+    })))
+}
+
+/// Turn 2FA off: the password and a current code or a recovery code.
+pub async fn disable<D: Dialect>(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Body(body): Body,
+) -> Answer {
+    let mut f = Fields::new(body);
+    let read = f.password(D::PASSWORD).zip(second_factor(&mut f));
+    let (password, (_, factor)) = f.finish_with(read)?;
+    state
+        .accounts
+        .disable_two_factor(&me, &password, &factor)
+        .await
+        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+    Ok(Json(json!({"two_fa_enabled": false})))
+}
+
+/// New recovery codes (the old ones are void): the password and a current code.
+pub async fn regenerate<D: Dialect>(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Body(body): Body,
+) -> Answer {
+    let mut f = Fields::new(body);
+    let read = f.password(D::PASSWORD).zip(f.required("code"));
+    let (password, code) = f.finish_with(read)?;
+    let codes = state
+        .accounts
+        .regenerate_recovery_codes(&me, &password, &Secret::new(code))
+        .await
+        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+    Ok(Json(
+        json!({"recovery_codes": answers::recovery_codes(&codes)}),
+    ))
+}
+
+/// The second step of a login: `{ticket, code}` (or `otp`, or `recovery_code`) → the pair.
+pub async fn second_step<D: Dialect>(State(state): State<AppState>, Body(body): Body) -> Answer {
+    answer_challenge::<D>(&state, Fields::new(body)).await
+}
+
+/// `second_step` on a body already opened (the Auth API's `otp/` serves two shapes).
+pub async fn answer_challenge<D: Dialect>(state: &AppState, mut f: Fields) -> Answer {
+    let read = f.required("ticket").zip(second_factor(&mut f));
+    let (ticket, (field, factor)) = f.finish_with(read)?;
+    let (user, pair) = state
+        .accounts
+        .complete_login(&ticket, &factor)
+        .await
+        .map_err(|e| answers::second_step(e, field))?;
+    Ok(Json(D::pair(&user, &pair)))
+}
+
+/// Mail a login code for a challenge: `{ticket}`.
+pub async fn send_code(State(state): State<AppState>, Body(body): Body) -> Answer {
+    let mut f = Fields::new(body);
+    let read = f.required("ticket");
+    let ticket = f.finish_with(read)?;
+    state
+        .accounts
+        .send_login_code(&ticket)
+        .await
+        .map_err(|e| answers::second_step(e, "code"))?;
+    Ok(Json(
+        json!({"detail": "A login code was sent to the account's e-mail address."}),
+    ))
+}
+
+/// The second factor of a body, and the field it came in: `recovery_code`, else `code` or
+/// `otp` (six digits, or a recovery code).
+pub fn second_factor(f: &mut Fields) -> Option<(&'static str, SecondFactor)> {
+    if f.has("recovery_code") {
+        let code = f.required("recovery_code")?;
+        return Some(("recovery_code", SecondFactor::Recovery(Secret::new(code))));
+    }
+    let name = ["code", "otp"]
+        .into_iter()
+        .find(|n| f.has(n))
+        .unwrap_or("code");
+    let code = f.required(name)?;
+    Some((name, SecondFactor::Code(Secret::new(code))))
+}
+
+fn wants_png(query: Option<&str>) -> bool {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+    pairs.iter().any(|(k, v)| k == "qr" && v == "png")
+}
