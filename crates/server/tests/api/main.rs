@@ -20,6 +20,7 @@ mod jwks;
 mod legacy_hashes;
 mod mail_outbox;
 mod routes;
+mod two_factor_at_rest;
 mod two_factor_authapi;
 mod two_factor_djoser;
 mod two_factor_login;

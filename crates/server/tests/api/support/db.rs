@@ -103,6 +103,18 @@ impl TestDb {
         }
     }
 
+    /// The one text column of every row `sql` (no parameters) selects.
+    pub async fn texts(&self, sql: &str) -> Vec<String> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.admin_url.is_some() {
+            let mut c = PgConnection::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut c).await.unwrap()
+        } else {
+            let mut c = SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut c).await.unwrap()
+        }
+    }
+
     pub async fn drop_db(&self) {
         if let Some(admin_url) = &self.admin_url
             && let Ok(mut conn) = PgConnection::connect(admin_url).await
