@@ -235,7 +235,7 @@ fn lines_of(log: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A port that was free a moment ago.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -244,7 +244,7 @@ fn free_port() -> u16 {
 }
 
 /// Poll `/healthz` until the server answers.
-async fn wait_until_up(base: &str) {
+pub(crate) async fn wait_until_up(base: &str) {
     for _ in 0..200 {
         if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
             && r.status() == StatusCode::OK

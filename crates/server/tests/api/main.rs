@@ -23,4 +23,5 @@ mod routes;
 mod two_factor_at_rest;
 mod two_factor_authapi;
 mod two_factor_djoser;
+mod two_factor_log;
 mod two_factor_login;
