@@ -4,7 +4,9 @@
 use crate::Timestamp;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::mail::NewMail;
-use crate::records::{ChallengeRecord, MailRecord, TotpFactorRecord};
+use crate::records::{
+    ChallengeRecord, MailRecord, OutstandingRecord, SessionRecord, TotpFactorRecord,
+};
 use crate::tokens::Claims;
 use async_trait::async_trait;
 
@@ -97,6 +99,16 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
     async fn is_blacklisted(&self, jti: &str) -> Result<bool, StoreError>;
 
+    /// An issued refresh token, by jti.
+    async fn outstanding(&self, jti: &str) -> Result<Option<OutstandingRecord>, StoreError>;
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError>;
+    /// The account's unrevoked, unexpired sessions, newest first.
+    async fn sessions(
+        &self,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<Vec<SessionRecord>, StoreError>;
+
     /// The refresh tokens issued to `user`, oldest first.
     async fn issued_tokens(&self, user: UserId) -> Result<Vec<IssuedToken>, StoreError>;
     async fn service(&self, name: &str) -> Result<Option<ServiceRecord>, StoreError>;
@@ -154,10 +166,20 @@ pub trait Tx: Send {
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError>;
 
-    /// Record an issued refresh token by its jti (never the token itself).
+    /// Record an issued refresh token by its jti (never the token itself), in the session its
+    /// `sid` claim names.
     async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError>;
-    /// Blacklist every unexpired refresh token issued to `user`.
+    /// Blacklist every unexpired refresh token issued to `user` and end its sessions.
     async fn blacklist_all(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError>;
+
+    async fn insert_session(&mut self, session: &SessionRecord) -> Result<(), StoreError>;
+    /// A refresh in a session: when, from where, and until when it now lasts.
+    async fn touch_session(&mut self, session: &SessionRecord) -> Result<(), StoreError>;
+    /// End a session: blacklist every refresh token in it.
+    async fn revoke_session(&mut self, id: &str, now: Timestamp) -> Result<(), StoreError>;
+    /// Blacklist a refresh token as exchanged for its successor (rotation); `false` when it
+    /// already was blacklisted.
+    async fn rotate_out(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError>;
     /// Blacklist a refresh token; `false` when it already was.
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError>;
 

@@ -119,3 +119,27 @@ pub struct ChallengeRecord {
     pub expires_at: i64,
     pub failures: i64,
 }
+
+/// One row of `sessions`: a login and the refresh tokens rotated from it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SessionRecord {
+    pub id: String,
+    pub user_id: i64,
+    pub created_at: i64,
+    pub last_used_at: i64,
+    pub expires_at: i64,
+    pub user_agent: String,
+    pub ip: String,
+    pub revoked_at: Option<i64>,
+}
+
+/// What the store knows of an issued refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutstandingRecord {
+    pub jti: String,
+    pub user_id: i64,
+    pub session_id: Option<String>,
+    /// When it was exchanged for its successor (rotation).
+    pub rotated_at: Option<i64>,
+    pub blacklisted: bool,
+}

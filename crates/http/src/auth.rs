@@ -14,6 +14,10 @@ use tessera_core::tokens::JwtError;
 /// The authenticated caller.
 pub struct CurrentUser(pub User);
 
+/// The session the caller's access token was issued in (set beside `CurrentUser`).
+#[derive(Debug, Clone)]
+pub struct CurrentSession(pub Option<String>);
+
 const REALM: &str = "Bearer realm=\"api\"";
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -22,7 +26,10 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts)?;
         match state.accounts.authenticate(token).await {
-            Ok(user) => Ok(Self(user)),
+            Ok((user, session)) => {
+                parts.extensions.insert(CurrentSession(session));
+                Ok(Self(user))
+            }
             Err(AuthError::Token(e)) => Err(not_valid_for_any_type(e)),
             Err(AuthError::UserNotFound) => Err(unauthorized(
                 json!({"detail": "User not found", "code": "user_not_found"}),
@@ -49,6 +56,19 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
         <Self as FromRequestParts<AppState>>::from_request_parts(parts, state)
             .await
             .map(Some)
+    }
+}
+
+/// Read after `CurrentUser`, which sets it; `None` when the token carries no session.
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<CurrentSession>()
+            .cloned()
+            .unwrap_or(CurrentSession(None)))
     }
 }
 

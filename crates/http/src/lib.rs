@@ -3,12 +3,14 @@
 
 mod auth;
 mod authapi;
+mod client;
 mod cors;
 mod django;
 mod djoser;
 pub mod drf;
 mod health;
 mod pages;
+mod sessions;
 mod simplejwt;
 mod telemetry;
 mod two_factor;
@@ -17,6 +19,8 @@ use axum::Router;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+
+pub use client::TrustedProxies;
 use tessera_core::accounts::Accounts;
 
 /// What every handler can reach.
@@ -24,13 +28,18 @@ use tessera_core::accounts::Accounts;
 pub struct AppState {
     pub accounts: Arc<Accounts>,
     pages: Arc<pages::Pages>,
+    proxies: Arc<TrustedProxies>,
 }
 
 impl AppState {
-    pub fn new(accounts: Arc<Accounts>) -> Self {
+    pub fn new(accounts: Arc<Accounts>, proxies: TrustedProxies) -> Self {
         let secure = accounts.public_url().starts_with("https://");
         let pages = Arc::new(pages::Pages::new(accounts.site_name(), secure));
-        Self { accounts, pages }
+        Self {
+            accounts,
+            pages,
+            proxies: Arc::new(proxies),
+        }
     }
 }
 

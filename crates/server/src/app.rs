@@ -38,6 +38,8 @@ pub enum StartError {
     Mail(String),
     #[error("JWT keys: {0}")]
     Keys(String),
+    #[error("configuration: {0}")]
+    Config(String),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
 }
@@ -78,6 +80,9 @@ pub fn accounts(
         rotate_refresh_tokens: config.rotate_refresh_tokens,
         blacklist_after_rotation: config.blacklist_after_rotation,
         service_lifetime_secs: config.service_token_lifetime,
+        leeway_secs: config.jwt_leeway,
+        audience: config.jwt_audience.clone(),
+        issuer: config.jwt_issuer.clone(),
     };
     let keys = signing_keys(config, &secret)?;
     Ok(Accounts::new(Parts {
@@ -104,6 +109,7 @@ pub fn accounts(
         options: Options {
             send_confirmation_email: config.send_confirmation_email,
             revoke_on_password_change: config.revoke_on_password_change,
+            refresh_grace_secs: config.refresh_grace_period,
         },
         mail_queued,
     }))
@@ -216,10 +222,13 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.bind, e))?;
+    let proxies = tessera_http::TrustedProxies::parse(&config.trusted_proxies)
+        .map_err(|e| StartError::Config(format!("TESSERA_TRUSTED_PROXIES: {e}")))?;
     let app = tessera_http::router(
-        tessera_http::AppState::new(accounts),
+        tessera_http::AppState::new(accounts, proxies),
         &config.cors_origins(),
-    );
+    )
+    .into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(wait_for(stopped))

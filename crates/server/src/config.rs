@@ -65,6 +65,18 @@ pub struct Config {
     pub refresh_token_lifetime: i64,
     pub rotate_refresh_tokens: bool,
     pub blacklist_after_rotation: bool,
+    /// Seconds a rotated-out refresh token still refreshes (concurrent clients); presented
+    /// later, it ends its whole session.
+    pub refresh_grace_period: i64,
+    /// Seconds of clock skew tolerated on a token's `exp` and `nbf`.
+    pub jwt_leeway: u64,
+    /// Written into every token as `aud` and required of every token presented.
+    pub jwt_audience: Option<String>,
+    /// Written into every token as `iss` and required of every token presented.
+    pub jwt_issuer: Option<String>,
+    /// Comma-separated proxies (addresses or CIDR blocks) whose `Forwarded` /
+    /// `X-Forwarded-For` headers name the client; none by default.
+    pub trusted_proxies: String,
     /// HS256 (with the secret key), or RS256, RS512, ES256, EdDSA with a private key file.
     pub jwt_algorithm: String,
     /// PKCS#8 PEM private key for an asymmetric `jwt_algorithm`.
@@ -116,6 +128,11 @@ impl Default for Config {
             refresh_token_lifetime: 86_400,
             rotate_refresh_tokens: false,
             blacklist_after_rotation: false,
+            refresh_grace_period: 10,
+            jwt_leeway: 0,
+            jwt_audience: None,
+            jwt_issuer: None,
+            trusted_proxies: String::new(),
             service_token_lifetime: 43_200,
             jwt_algorithm: "HS256".into(),
             jwt_private_key_file: None,
@@ -180,6 +197,16 @@ impl Config {
             || self.service_token_lifetime <= 0
         {
             return bad("token lifetimes must be positive numbers of seconds");
+        }
+        if self.refresh_grace_period < 0 || self.jwt_leeway > 300 {
+            return bad(
+                "TESSERA_REFRESH_GRACE_PERIOD must be >= 0 and TESSERA_JWT_LEEWAY at most 300 seconds",
+            );
+        }
+        if let Err(e) = tessera_http::TrustedProxies::parse(&self.trusted_proxies) {
+            return Err(ConfigError::Invalid(format!(
+                "TESSERA_TRUSTED_PROXIES: {e}"
+            )));
         }
         if self.password_reset_timeout <= 0 {
             return bad("TESSERA_PASSWORD_RESET_TIMEOUT must be positive");

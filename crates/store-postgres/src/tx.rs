@@ -1,14 +1,14 @@
 //! `PgTx`: one transaction implementing the `Tx` port.
 
 use crate::two_factor as tf;
-use crate::{backend, outbox, users};
+use crate::{backend, outbox, sessions, users};
 use async_trait::async_trait;
 use sqlx::{Postgres, Transaction};
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::mail::NewMail;
 use tessera_core::ports::{CodePurpose, StoreError, Tx};
-use tessera_core::records::{ChallengeRecord, TotpFactorRecord};
+use tessera_core::records::{ChallengeRecord, SessionRecord, TotpFactorRecord};
 use tessera_core::tokens::Claims;
 
 pub(crate) struct PgTx {
@@ -51,15 +51,7 @@ impl Tx for PgTx {
     }
 
     async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError> {
-        let user_id = claims.user_id().0;
-        sqlx::query!(
-            "INSERT INTO outstanding_tokens (jti, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-            claims.jti, user_id, claims.iat, claims.exp
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        sessions::add_outstanding(&mut *self.tx, claims).await
     }
 
     async fn blacklist_all(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError> {
@@ -74,7 +66,26 @@ impl Tx for PgTx {
         .execute(&mut *self.tx)
         .await
         .map_err(backend)?;
-        Ok(())
+        sessions::mark_all_revoked(&mut *self.tx, user, now).await
+    }
+
+    async fn insert_session(&mut self, session: &SessionRecord) -> Result<(), StoreError> {
+        sessions::insert(&mut *self.tx, session).await
+    }
+
+    async fn touch_session(&mut self, session: &SessionRecord) -> Result<(), StoreError> {
+        sessions::touch(&mut *self.tx, session).await
+    }
+
+    async fn revoke_session(&mut self, id: &str, now: Timestamp) -> Result<(), StoreError> {
+        sessions::blacklist_session(&mut *self.tx, id, now).await?;
+        sessions::mark_revoked(&mut *self.tx, id, now).await
+    }
+
+    async fn rotate_out(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {
+        let fresh = self.blacklist(claims, now).await?;
+        sessions::mark_rotated(&mut *self.tx, &claims.jti, now).await?;
+        Ok(fresh)
     }
 
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {

@@ -2,6 +2,7 @@
 
 mod outbox;
 mod services;
+mod sessions;
 mod two_factor;
 mod tx;
 mod users;
@@ -16,7 +17,9 @@ use tessera_core::domain::{EmailAddress, User, UserId};
 use tessera_core::ports::{
     CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
 };
-use tessera_core::records::{ChallengeRecord, MailRecord, TotpFactorRecord};
+use tessera_core::records::{
+    ChallengeRecord, MailRecord, OutstandingRecord, SessionRecord, TotpFactorRecord,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -100,6 +103,22 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(row.is_some())
+    }
+
+    async fn outstanding(&self, jti: &str) -> Result<Option<OutstandingRecord>, StoreError> {
+        sessions::outstanding(&self.pool, jti).await
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        sessions::by_id(&self.pool, id).await
+    }
+
+    async fn sessions(
+        &self,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<Vec<SessionRecord>, StoreError> {
+        sessions::live(&self.pool, user, now).await
     }
 
     async fn issued_tokens(&self, user: UserId) -> Result<Vec<IssuedToken>, StoreError> {

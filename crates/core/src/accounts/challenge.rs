@@ -6,7 +6,7 @@ use super::second_factor::{Accept, Proof, SecondFactor, paced};
 use super::two_factor::{METHODS, TwoFactorError};
 use super::{Accounts, Internal, LoginError, LoginName};
 use crate::Secret;
-use crate::domain::{Password, User, UserId};
+use crate::domain::{ClientInfo, Password, User, UserId};
 use crate::mail::MailKind;
 use crate::ports::{CodePurpose, Tx};
 use crate::records::ChallengeRecord;
@@ -91,14 +91,16 @@ impl Accounts {
         &self,
         ticket: &str,
         factor: &SecondFactor,
+        client: &ClientInfo,
     ) -> Result<(User, TokenPair), SecondStepError> {
-        paced(self.answer_challenge(ticket, factor)).await
+        paced(self.answer_challenge(ticket, factor, client)).await
     }
 
     async fn answer_challenge(
         &self,
         ticket: &str,
         factor: &SecondFactor,
+        client: &ClientInfo,
     ) -> Result<(User, TokenPair), SecondStepError> {
         let (challenge, user) = self.live_challenge(ticket).await?;
         if let Some(retry_after) = self.throttled(&user).await? {
@@ -121,7 +123,7 @@ impl Accounts {
         };
         tx.clear_challenges(user.id).await?;
         tx.clear_code_failures(user.id).await?;
-        let pair = self.issue_pair(tx.as_mut(), &user).await?;
+        let pair = self.open_session(tx.as_mut(), &user, client).await?;
         if proof == Proof::Recovery {
             let left = self.recovery_codes_left(&user).await? - 1;
             let mut mail = self.mail_for(&user, MailKind::RecoveryCodeUsed);
@@ -166,6 +168,7 @@ impl Accounts {
         name: LoginName<'_>,
         password: &Password,
         factor: &SecondFactor,
+        client: &ClientInfo,
     ) -> Result<CodeLogin, SecondStepError> {
         let user = self
             .check_credentials(name, password)
@@ -179,7 +182,7 @@ impl Accounts {
             let challenge = self.open_challenge(tx.as_mut(), &user).await?;
             tx.commit().await?;
             let (user, pair) = self
-                .complete_login(challenge.ticket.expose(), factor)
+                .complete_login(challenge.ticket.expose(), factor, client)
                 .await?;
             return Ok(CodeLogin {
                 user,
@@ -202,7 +205,7 @@ impl Accounts {
             ..user
         };
         let mut tx = self.begin().await?;
-        let pair = self.issue_pair(tx.as_mut(), &user).await?;
+        let pair = self.open_session(tx.as_mut(), &user, client).await?;
         tx.commit().await?;
         Ok(CodeLogin {
             user,

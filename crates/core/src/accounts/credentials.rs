@@ -1,7 +1,7 @@
 //! Passwords: changing one with the current password, and the mailed reset flow.
 
 use super::{Accounts, Internal, Link};
-use crate::domain::{EmailAddress, Password, User};
+use crate::domain::{ClientInfo, EmailAddress, Password, User};
 use crate::mail::MailKind;
 use crate::passwords::UserAttributes;
 use crate::tokens::TokenPair;
@@ -40,14 +40,15 @@ pub enum ChangePasswordError {
 
 impl Accounts {
     /// The Auth API's password change: checks the current password and the validators,
-    /// revokes the account's other refresh tokens (when so configured), queues a
-    /// "password changed" mail, and answers a fresh pair for the caller.
+    /// ends the account's other sessions (when so configured), queues a "password changed"
+    /// mail, and answers a fresh pair (a new session) for the caller.
     #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
     pub async fn change_password(
         &self,
         user: &User,
         current: &Password,
         new: &Password,
+        client: &ClientInfo,
     ) -> Result<TokenPair, ChangePasswordError> {
         if self.require_password(user, current).await.is_err() {
             return Err(ChangePasswordError::WrongCurrent);
@@ -77,7 +78,7 @@ impl Accounts {
         let to = current.email.clone();
         self.queue_plain_mail(tx.as_mut(), MailKind::PasswordChanged, &current, &to)
             .await?;
-        let pair = self.issue_pair(tx.as_mut(), &current).await?;
+        let pair = self.open_session(tx.as_mut(), &current, client).await?;
         self.commit_with_mail(tx).await?;
         tracing::info!("password changed");
         Ok(pair)
@@ -97,7 +98,8 @@ impl Accounts {
         if !problems.is_empty() {
             return Err(SetPasswordError::WeakPassword(problems));
         }
-        self.store_password(user, new, false).await?;
+        let revoke = self.options.revoke_on_password_change;
+        self.store_password(user, new, false, revoke).await?;
         Ok(())
     }
 
@@ -168,17 +170,19 @@ impl Accounts {
         if !problems.is_empty() {
             return Err(ResetConfirmError::WeakPassword(problems));
         }
-        self.store_password(&user, new, true).await?;
+        self.store_password(&user, new, true, true).await?;
         Ok(())
     }
 
     /// Hash and store `new`; the stored hash changing kills every mailed token. With
-    /// `record_login`, `last_login` is set as Djoser's reset confirmation does.
+    /// `record_login`, `last_login` is set as Djoser's reset confirmation does; with
+    /// `end_sessions`, every session of the account ends.
     async fn store_password(
         &self,
         user: &User,
         new: &Password,
         record_login: bool,
+        end_sessions: bool,
     ) -> Result<(), Internal> {
         let hash = self.hasher.hash(new.expose()).await?;
         let mut tx = self.begin().await?;
@@ -190,6 +194,9 @@ impl Accounts {
             current.last_login = Some(self.now());
         }
         tx.update_user(&current).await?;
+        if end_sessions {
+            tx.blacklist_all(user.id, self.now()).await?;
+        }
         tx.commit().await?;
         tracing::info!(user_id = user.id.0, "password changed");
         Ok(())

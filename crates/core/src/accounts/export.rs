@@ -12,6 +12,7 @@ impl Accounts {
     pub async fn export(&self, user: &User) -> Result<Value, Internal> {
         let tokens = self.store.issued_tokens(user.id).await?;
         let two_factor = self.two_factor_status(user).await?;
+        let sessions = self.store.sessions(user.id, self.now()).await?;
         let mut profile = Map::new();
         for field in ProfileField::ALL {
             profile.insert(field.name().into(), json!(user.profile.get(field)));
@@ -37,6 +38,7 @@ impl Accounts {
                 "recovery_codes_left": two_factor.recovery_codes_left,
             },
             "profile": profile,
+            "sessions": sessions,
             "refresh_tokens": tokens,
         }))
     }

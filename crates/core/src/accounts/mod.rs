@@ -11,6 +11,7 @@ mod register;
 mod second_factor;
 mod services;
 mod session;
+mod sessions;
 mod two_factor;
 mod verification;
 
@@ -29,6 +30,7 @@ pub use session::{
     AuthError, LoginError, LoginName, LoginOutcome, LogoutError, RefreshError, Refreshed, Rotation,
     VerifyError,
 };
+pub use sessions::SessionError;
 pub use two_factor::{
     Enrolment, MAILED_CODE_LIFETIME_SECS, RECOVERY_CODE_COUNT, TwoFactorError, TwoFactorStatus,
 };
@@ -38,7 +40,7 @@ use crate::domain::{EmailAddress, User};
 use crate::mail::{MailContext, MailKind, NewMail};
 use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
 use crate::ports::{Store, StoreError, Tx};
-use crate::tokens::{JwtKeys, ResetTokens, TokenPair, encode_uid};
+use crate::tokens::{JwtKeys, ResetTokens, encode_uid};
 use crate::two_factor::TwoFactorKeys;
 use crate::{Clock, Timestamp};
 use std::sync::Arc;
@@ -118,8 +120,11 @@ impl Links {
 pub struct Options {
     /// Mail a confirmation after activation (Djoser's SEND_CONFIRMATION_EMAIL).
     pub send_confirmation_email: bool,
-    /// A password change through the Auth API revokes the account's other refresh tokens.
+    /// A password change (either dialect) revokes the account's other sessions.
     pub revoke_on_password_change: bool,
+    /// Seconds a rotated-out refresh token may still refresh (two tabs refreshing at once);
+    /// after that, presenting it revokes its whole session.
+    pub refresh_grace_secs: i64,
 }
 
 /// Everything the use cases need, built once at start.
@@ -292,14 +297,5 @@ impl Accounts {
             Some(id) => Ok(tx.user_by_id(id).await?),
             None => Ok(None),
         }
-    }
-
-    /// Mint a pair for `user` and record its refresh token inside `tx`.
-    async fn issue_pair(&self, tx: &mut dyn Tx, user: &User) -> Result<TokenPair, Internal> {
-        let pair = self
-            .jwt
-            .pair(user.id, Some(user.username.as_str()), self.now());
-        tx.add_outstanding(&pair.refresh_claims).await?;
-        Ok(pair)
     }
 }

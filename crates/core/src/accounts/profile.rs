@@ -1,7 +1,9 @@
 //! The account itself: reading it, listing, updating its fields, deleting it.
 
 use super::{Accounts, Internal, Link};
-use crate::domain::{EmailAddress, Lang, Password, ProfileField, User, UserId, Username};
+use crate::domain::{
+    ClientInfo, EmailAddress, Lang, Password, ProfileField, User, UserId, Username,
+};
 use crate::passwords::Verification;
 use crate::ports::{StoreError, UniqueField};
 use crate::tokens::TokenPair;
@@ -14,8 +16,9 @@ pub struct ProfileUpdate {
     pub email: Option<EmailAddress>,
     pub lang: Option<Lang>,
     pub fields: Vec<(ProfileField, String)>,
-    /// Answer a fresh token pair when the username changes (its tokens carry the old name).
-    pub reissue_on_rename: bool,
+    /// Answer a fresh token pair (a new session from this client) when the username changes:
+    /// the tokens carry the old name.
+    pub reissue_for: Option<ClientInfo>,
 }
 
 /// The account after an update, and a fresh pair when the username (a token claim) changed.
@@ -108,9 +111,9 @@ impl Accounts {
             self.queue_link_mail(tx.as_mut(), Link::VerifyEmail, &user)
                 .await?;
         }
-        let tokens = match renamed && change.reissue_on_rename {
-            true => Some(self.issue_pair(tx.as_mut(), &user).await?),
-            false => None,
+        let tokens = match (&change.reissue_for, renamed) {
+            (Some(client), true) => Some(self.open_session(tx.as_mut(), &user, client).await?),
+            _ => None,
         };
         self.commit_with_mail(tx).await?;
         Ok(Updated { user, tokens })

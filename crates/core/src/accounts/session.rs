@@ -1,9 +1,10 @@
 //! Sessions: log in for a token pair, refresh, verify, and authenticate a bearer token.
 
 use super::{Accounts, Challenge, Internal};
-use crate::domain::{EmailAddress, Password, User};
+use crate::domain::{ClientInfo, EmailAddress, Password, User};
 use crate::passwords::Verification;
-use crate::tokens::{Claims, JwtError, TokenPair, TokenType};
+use crate::records::OutstandingRecord;
+use crate::tokens::{Claims, JwtError, Subject, TokenPair, TokenType};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
@@ -98,6 +99,7 @@ impl Accounts {
         &self,
         name: LoginName<'_>,
         password: &Password,
+        client: &ClientInfo,
     ) -> Result<LoginOutcome, LoginError> {
         let user = self.check_credentials(name, password).await?;
         let mut tx = self.begin().await?;
@@ -105,7 +107,7 @@ impl Accounts {
             let challenge = self.open_challenge(tx.as_mut(), &user).await?;
             LoginOutcome::Challenge(user, challenge)
         } else {
-            let pair = self.issue_pair(tx.as_mut(), &user).await?;
+            let pair = self.open_session(tx.as_mut(), &user, client).await?;
             LoginOutcome::Session(user, pair)
         };
         tx.commit().await.map_err(Internal::from)?;
@@ -158,41 +160,60 @@ impl Accounts {
         }
     }
 
-    /// Blacklist a refresh token so it can never refresh again.
+    /// Blacklist a refresh token so it can never refresh again, and end its session.
     #[tracing::instrument(skip_all)]
     pub async fn logout(&self, token: &str) -> Result<(), LogoutError> {
         let claims = self
             .jwt
             .decode(token, Some(TokenType::Refresh))
             .map_err(LogoutError::Token)?;
+        let now = self.now();
         let mut tx = self.begin().await?;
-        if !tx
-            .blacklist(&claims, self.now())
-            .await
-            .map_err(Internal::from)?
-        {
+        if !tx.blacklist(&claims, now).await.map_err(Internal::from)? {
             return Err(LogoutError::Blacklisted);
+        }
+        if let Some(sid) = &claims.sid {
+            tx.revoke_session(sid, now).await.map_err(Internal::from)?;
         }
         tx.commit().await.map_err(Internal::from)?;
         Ok(())
     }
 
+    /// A new access token (and refresh token, when rotating) in the refresh token's session.
+    /// A rotated-out token presented again after the grace window ends its whole session.
     #[tracing::instrument(skip_all)]
     pub async fn refresh(
         &self,
         token: &str,
         rotation: Rotation,
+        client: &ClientInfo,
     ) -> Result<Refreshed, RefreshError> {
         let claims = self
             .jwt
             .decode(token, Some(TokenType::Refresh))
             .map_err(RefreshError::Token)?;
-        if self
+        let now = self.now();
+        let issued = self
             .store
-            .is_blacklisted(&claims.jti)
+            .outstanding(&claims.jti)
             .await
-            .map_err(Internal::from)?
-        {
+            .map_err(Internal::from)?;
+        let blacklisted = match &issued {
+            Some(record) => record.blacklisted,
+            None => self
+                .store
+                .is_blacklisted(&claims.jti)
+                .await
+                .map_err(Internal::from)?,
+        };
+        if blacklisted {
+            self.refused_refresh(issued.as_ref(), now).await?;
+        }
+        let session = match issued.and_then(|r| r.session_id) {
+            Some(sid) => self.store.session(&sid).await.map_err(Internal::from)?,
+            None => None,
+        };
+        if session.as_ref().is_some_and(|s| s.revoked_at.is_some()) {
             return Err(RefreshError::Blacklisted);
         }
         let user = self
@@ -203,28 +224,64 @@ impl Accounts {
         let user = user
             .filter(|u| u.is_active)
             .ok_or(RefreshError::NoActiveAccount)?;
-        let now = self.now();
-        let username = Some(user.username.as_str());
-        let (access, _) = self.jwt.mint(TokenType::Access, user.id, username, now);
-        if !rotation.rotate {
-            return Ok(Refreshed {
-                access,
-                refresh: None,
-            });
-        }
-        let (refresh, new_claims) = self.jwt.mint(TokenType::Refresh, user.id, username, now);
+        let who = Subject {
+            user: user.id,
+            username: Some(user.username.as_str()),
+            session: session.as_ref().map(|s| s.id.as_str()),
+        };
+        let (access, _) = self.jwt.mint(TokenType::Access, who, now);
         let mut tx = self.begin().await?;
-        if rotation.blacklist && !tx.blacklist(&claims, now).await.map_err(Internal::from)? {
-            return Err(RefreshError::Blacklisted);
+        let mut refresh = None;
+        if rotation.rotate {
+            if rotation.blacklist {
+                // Already rotated out means a concurrent refresh inside the grace window.
+                tx.rotate_out(&claims, now).await.map_err(Internal::from)?;
+            }
+            let (token, new_claims) = self.jwt.mint(TokenType::Refresh, who, now);
+            tx.add_outstanding(&new_claims)
+                .await
+                .map_err(Internal::from)?;
+            refresh = Some((token, new_claims.exp));
         }
-        tx.add_outstanding(&new_claims)
-            .await
-            .map_err(Internal::from)?;
+        if let Some(mut session) = session {
+            session.last_used_at = now.0;
+            session.ip = client.ip_text();
+            session.user_agent.clone_from(&client.user_agent);
+            if let Some((_, exp)) = &refresh {
+                session.expires_at = session.expires_at.max(*exp);
+            }
+            tx.touch_session(&session).await.map_err(Internal::from)?;
+        }
         tx.commit().await.map_err(Internal::from)?;
         Ok(Refreshed {
             access,
-            refresh: Some(refresh),
+            refresh: refresh.map(|(token, _)| token),
         })
+    }
+
+    /// A blacklisted refresh token: fine inside the grace window after its rotation (two
+    /// tabs refreshing at once); a replay after it, which ends the session; else refused.
+    async fn refused_refresh(
+        &self,
+        issued: Option<&OutstandingRecord>,
+        now: crate::Timestamp,
+    ) -> Result<(), RefreshError> {
+        let Some(rotated_at) = issued.and_then(|r| r.rotated_at) else {
+            return Err(RefreshError::Blacklisted);
+        };
+        if now.0 - rotated_at <= self.options.refresh_grace_secs {
+            return Ok(());
+        }
+        if let Some(sid) = issued.and_then(|r| r.session_id.as_deref()) {
+            let mut tx = self.begin().await?;
+            tx.revoke_session(sid, now).await.map_err(Internal::from)?;
+            tx.commit().await.map_err(Internal::from)?;
+            tracing::warn!(
+                user_id = issued.map_or(0, |r| r.user_id),
+                "a rotated-out refresh token was replayed; its session is ended"
+            );
+        }
+        Err(RefreshError::Blacklisted)
     }
 
     /// SimpleJWT's verify: any token type, signature and expiry, and the blacklist.
@@ -242,8 +299,8 @@ impl Accounts {
         Ok(claims)
     }
 
-    /// The active user an access token belongs to.
-    pub async fn authenticate(&self, token: &str) -> Result<User, AuthError> {
+    /// The active user an access token belongs to, and the session it was issued in.
+    pub async fn authenticate(&self, token: &str) -> Result<(User, Option<String>), AuthError> {
         let claims = self
             .jwt
             .decode(token, Some(TokenType::Access))
@@ -257,6 +314,6 @@ impl Accounts {
         if !user.is_active {
             return Err(AuthError::UserInactive);
         }
-        Ok(user)
+        Ok((user, claims.sid))
     }
 }

@@ -1,11 +1,13 @@
 //! Domain types parsed at the boundary: e-mail addresses, usernames, passwords, users.
 
+mod client;
 mod email;
 mod lang;
 mod password;
 mod user;
 mod username;
 
+pub use client::ClientInfo;
 pub use email::EmailAddress;
 pub use lang::Lang;
 pub use password::{Password, PasswordInputError};

@@ -1,4 +1,5 @@
-//! JWTs with SimpleJWT's claims (`token_type`, `exp`, `iat`, `jti`, `user_id`), HS256.
+//! JWTs with SimpleJWT's claims (`token_type`, `exp`, `iat`, `jti`, `user_id`), signed and
+//! checked under one configured algorithm.
 
 use super::keys::SigningKeys;
 use crate::domain::UserId;
@@ -35,6 +36,22 @@ pub struct Claims {
     /// The account's username, which the Auth API's consuming services identify users by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The session (login) the token belongs to: every refresh token rotated from one login
+    /// shares it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+}
+
+/// Whom a user token is for.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub user: UserId,
+    pub username: Option<&'a str>,
+    pub session: Option<&'a str>,
 }
 
 /// A service token's payload: `token_type` is always `service`.
@@ -45,6 +62,10 @@ pub struct ServiceClaims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
 }
 
 /// SimpleJWT writes `user_id` as a string; either form is read back.
@@ -90,8 +111,8 @@ pub enum JwtError {
     WrongType,
 }
 
-/// Lifetimes and rotation switches (SimpleJWT's defaults).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Lifetimes, rotation switches and checks (SimpleJWT's defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JwtConfig {
     pub access_lifetime_secs: i64,
     pub refresh_lifetime_secs: i64,
@@ -99,6 +120,12 @@ pub struct JwtConfig {
     pub blacklist_after_rotation: bool,
     /// Lifetime of the tokens other micro-services obtain at internal/auth/.
     pub service_lifetime_secs: i64,
+    /// Seconds of clock skew tolerated on `exp` and `nbf` (SimpleJWT's LEEWAY).
+    pub leeway_secs: u64,
+    /// Written into every token as `aud`, and required of every token (SimpleJWT's AUDIENCE).
+    pub audience: Option<String>,
+    /// Written into every token as `iss`, and required of every token (SimpleJWT's ISSUER).
+    pub issuer: Option<String>,
 }
 
 impl Default for JwtConfig {
@@ -109,6 +136,9 @@ impl Default for JwtConfig {
             service_lifetime_secs: 43_200,
             rotate_refresh_tokens: false,
             blacklist_after_rotation: false,
+            leeway_secs: 0,
+            audience: None,
+            issuer: None,
         }
     }
 }
@@ -143,11 +173,26 @@ impl JwtKeys {
         Self::with_keys(SigningKeys::hmac(secret.expose().as_bytes()), config)
     }
 
+    /// Tokens verify only under the one algorithm of `keys` (never `none`, never an HMAC
+    /// keyed with a public key), with `exp` required, `nbf` checked when present, and `aud`
+    /// and `iss` required when configured.
     pub fn with_keys(keys: SigningKeys, config: JwtConfig) -> Self {
         let mut validation = Validation::new(keys.algorithm());
-        validation.leeway = 0;
-        validation.validate_aud = false;
-        validation.set_required_spec_claims(&["exp"]);
+        validation.leeway = config.leeway_secs;
+        validation.validate_nbf = true;
+        let mut required = vec!["exp"];
+        match &config.audience {
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                required.push("aud");
+            }
+            None => validation.validate_aud = false,
+        }
+        if let Some(iss) = &config.issuer {
+            validation.set_issuer(&[iss]);
+            required.push("iss");
+        }
+        validation.set_required_spec_claims(&required);
         Self {
             keys,
             validation,
@@ -155,15 +200,9 @@ impl JwtKeys {
         }
     }
 
-    /// A new token of `kind` for `user`, as SimpleJWT's `for_user` makes it, with the
-    /// `username` claim when given.
-    pub fn mint(
-        &self,
-        kind: TokenType,
-        user: UserId,
-        username: Option<&str>,
-        now: Timestamp,
-    ) -> (String, Claims) {
+    /// A new token of `kind` for `who`, as SimpleJWT's `for_user` makes it, with the
+    /// `username` and `sid` claims when given.
+    pub fn mint(&self, kind: TokenType, who: Subject<'_>, now: Timestamp) -> (String, Claims) {
         let lifetime = match kind {
             TokenType::Access => self.config.access_lifetime_secs,
             TokenType::Refresh => self.config.refresh_lifetime_secs,
@@ -173,15 +212,18 @@ impl JwtKeys {
             exp: now.0 + lifetime,
             iat: now.0,
             jti: uuid::Uuid::new_v4().simple().to_string(),
-            user_id: UserIdClaim(user),
-            username: username.map(str::to_owned),
+            user_id: UserIdClaim(who.user),
+            username: who.username.map(str::to_owned),
+            sid: who.session.map(str::to_owned),
+            aud: self.config.audience.clone(),
+            iss: self.config.issuer.clone(),
         };
         (self.sign(&claims), claims)
     }
 
-    pub fn pair(&self, user: UserId, username: Option<&str>, now: Timestamp) -> TokenPair {
-        let (refresh, refresh_claims) = self.mint(TokenType::Refresh, user, username, now);
-        let (access, _) = self.mint(TokenType::Access, user, username, now);
+    pub fn pair(&self, who: Subject<'_>, now: Timestamp) -> TokenPair {
+        let (refresh, refresh_claims) = self.mint(TokenType::Refresh, who, now);
+        let (access, _) = self.mint(TokenType::Access, who, now);
         TokenPair {
             access,
             refresh,
@@ -210,6 +252,8 @@ impl JwtKeys {
             iat: now.0,
             exp: now.0 + self.config.service_lifetime_secs,
             jti: uuid::Uuid::new_v4().simple().to_string(),
+            aud: self.config.audience.clone(),
+            iss: self.config.issuer.clone(),
         };
         self.sign(&claims)
     }
@@ -260,6 +304,14 @@ mod tests {
     use crate::SystemClock;
     use crate::time::Clock;
 
+    fn subject(id: i64, username: Option<&str>) -> Subject<'_> {
+        Subject {
+            user: UserId(id),
+            username,
+            session: None,
+        }
+    }
+
     fn keys() -> JwtKeys {
         JwtKeys::new(&Secret::new("x".repeat(40)), JwtConfig::default())
     }
@@ -278,7 +330,7 @@ mod tests {
             k.decode(&service, Some(TokenType::Access)),
             Err(JwtError::Invalid)
         );
-        let pair = k.pair(UserId(1), None, now);
+        let pair = k.pair(subject(1, None), now);
         assert!(k.decode_service(&pair.access).is_err());
     }
 
@@ -286,7 +338,7 @@ mod tests {
     fn round_trip_and_types() {
         let k = keys();
         let now = SystemClock.now();
-        let pair = k.pair(UserId(7), Some("ann"), now);
+        let pair = k.pair(subject(7, Some("ann")), now);
         let claims = k.decode(&pair.access, Some(TokenType::Access)).unwrap();
         assert_eq!(claims.user_id(), UserId(7));
         assert_eq!(claims.username.as_deref(), Some("ann"));
@@ -297,7 +349,7 @@ mod tests {
             Err(JwtError::WrongType)
         );
         assert_eq!(k.decode("garbage", None), Err(JwtError::Invalid));
-        let (old, _) = k.mint(TokenType::Access, UserId(7), None, Timestamp(now.0 - 1000));
+        let (old, _) = k.mint(TokenType::Access, subject(7, None), Timestamp(now.0 - 1000));
         assert_eq!(k.decode(&old, None), Err(JwtError::Expired));
     }
 }

@@ -4,6 +4,6 @@ mod jwt;
 mod keys;
 mod reset;
 
-pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys, ServiceClaims, TokenPair, TokenType};
+pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys, ServiceClaims, Subject, TokenPair, TokenType};
 pub use keys::{KeyError, SigningKeys, algorithm};
 pub use reset::{ResetTokens, VERIFY_EMAIL_SALT, decode_uid, encode_uid};

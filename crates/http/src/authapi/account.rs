@@ -4,6 +4,7 @@ use super::session::AuthApi;
 use super::{RESERVED_USERNAMES, errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::client::Client;
 use crate::django;
 use crate::drf::{ApiError, Body, Fields};
 use crate::two_factor::{self, Dialect, answers};
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 use tessera_core::accounts::{
     AccountKind, Enrolment, ProfileUpdate, Registration, SecondFactor, TwoFactorError,
 };
-use tessera_core::domain::{Lang, Password, User};
+use tessera_core::domain::{ClientInfo, Lang, Password, User};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -100,26 +101,34 @@ pub async fn remove(
 pub async fn put(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
+    Client(client): Client,
     Path(username): Path<String>,
     Body(body): Body,
 ) -> Answer {
     owner(&me, &username)?;
-    update(&state, &me, body, false).await
+    update(&state, &me, client, body, false).await
 }
 
 pub async fn patch(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
+    Client(client): Client,
     Path(username): Path<String>,
     Body(body): Body,
 ) -> Answer {
     owner(&me, &username)?;
-    update(&state, &me, body, true).await
+    update(&state, &me, client, body, true).await
 }
 
 /// PUT needs username, email and lang; PATCH any subset. Password fields are refused, but
 /// for the password that turning 2FA off needs (with a code, as at `2fa/disable/`).
-async fn update(state: &AppState, me: &User, body: Value, partial: bool) -> Answer {
+async fn update(
+    state: &AppState,
+    me: &User,
+    client: ClientInfo,
+    body: Value,
+    partial: bool,
+) -> Answer {
     let mut f = Fields::new(body);
     let two_fa = two_fa_field(&mut f);
     let turn_off = matches!(two_fa, Some((_, false))) && me.two_fa_enabled;
@@ -162,7 +171,7 @@ async fn update(state: &AppState, me: &User, body: Value, partial: bool) -> Answ
         email,
         lang,
         fields,
-        reissue_on_rename: true,
+        reissue_for: Some(client),
     };
     let updated = state
         .accounts

@@ -12,7 +12,7 @@ mod verify;
 mod view;
 
 use crate::AppState;
-use crate::two_factor;
+use crate::{sessions, two_factor};
 use axum::Router;
 use axum::routing::{MethodRouter, delete, get, post, put};
 
@@ -20,10 +20,12 @@ const BASE: &str = "/api/auth";
 
 pub fn routes() -> Router<AppState> {
     use session::AuthApi;
-    let routes: [(&str, MethodRouter<AppState>); 20] = [
+    let routes: [(&str, MethodRouter<AppState>); 22] = [
         ("/", get(account::list).post(account::create)),
         ("/login/", post(session::login)),
         ("/otp/", post(session::otp)),
+        ("/sessions/", get(sessions::list).delete(sessions::end_all)),
+        ("/sessions/{id}/", delete(sessions::end)),
         ("/otp/email/", post(two_factor::send_code)),
         ("/2fa/", get(two_factor::status)),
         ("/2fa/totp/", post(two_factor::enrol::<AuthApi>)),

@@ -3,6 +3,7 @@
 use super::errors;
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -11,6 +12,7 @@ use serde_json::{Value, json};
 pub async fn change(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
+    Client(client): Client,
     Path(username): Path<String>,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -28,7 +30,7 @@ pub async fn change(
     }
     let pair = state
         .accounts
-        .change_password(&me, &current, &new)
+        .change_password(&me, &current, &new, &client)
         .await
         .map_err(errors::change_password)?;
     Ok(Json(

@@ -2,6 +2,7 @@
 //! them (login by username, rotation with blacklisting), and the login's second factor.
 
 use crate::AppState;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::simplejwt;
 use crate::two_factor::{self, Dialect, answers};
@@ -32,13 +33,17 @@ const ROTATION: Rotation = Rotation {
 };
 
 /// With 2FA on: 202 and a challenge to answer at `otp/`.
-pub async fn login(State(state): State<AppState>, Body(body): Body) -> Result<Response, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
     let mut f = Fields::new(body);
     let read = f.required("username").zip(f.password("password"));
     let (username, password) = f.finish_with(read)?;
     let outcome = state
         .accounts
-        .login(LoginName::Username(&username), &password)
+        .login(LoginName::Username(&username), &password, &client)
         .await
         .map_err(simplejwt::login)?;
     Ok(match outcome {
@@ -49,10 +54,14 @@ pub async fn login(State(state): State<AppState>, Body(body): Body) -> Result<Re
 
 /// `{ticket, code}` answers a challenge; the original's `{username, password, otp}` logs in
 /// in one call (and confirms a pending enrolment, answering the recovery codes too).
-pub async fn otp(State(state): State<AppState>, Body(body): Body) -> Result<Json<Value>, ApiError> {
+pub async fn otp(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
     if f.has("ticket") {
-        return two_factor::answer_challenge::<AuthApi>(&state, f).await;
+        return two_factor::answer_challenge::<AuthApi>(&state, &client, f).await;
     }
     let read = f
         .required("username")
@@ -61,7 +70,7 @@ pub async fn otp(State(state): State<AppState>, Body(body): Body) -> Result<Json
     let ((username, password), (field, factor)) = f.finish_with(read)?;
     let done = state
         .accounts
-        .login_with_code(LoginName::Username(&username), &password, &factor)
+        .login_with_code(LoginName::Username(&username), &password, &factor, &client)
         .await
         .map_err(|e| answers::second_step(e, field))?;
     let mut body = AuthApi::pair(&done.user, &done.pair);
@@ -73,6 +82,7 @@ pub async fn otp(State(state): State<AppState>, Body(body): Body) -> Result<Json
 
 pub async fn refresh(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
@@ -80,7 +90,7 @@ pub async fn refresh(
     let token = f.finish_with(read)?;
     let refreshed = state
         .accounts
-        .refresh(&token, ROTATION)
+        .refresh(&token, ROTATION, &client)
         .await
         .map_err(simplejwt::refresh)?;
     Ok(Json(

@@ -1,6 +1,7 @@
 //! SimpleJWT's `jwt/create/`, `jwt/refresh/` and `jwt/verify/`.
 
 use crate::AppState;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::simplejwt;
 use crate::two_factor::{self, answers};
@@ -25,13 +26,17 @@ impl two_factor::Dialect for Djoser {
 }
 
 /// SimpleJWT's login; with 2FA on, 202 and a challenge to answer at `jwt/2fa/`.
-pub async fn create(State(state): State<AppState>, Body(body): Body) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
     let mut f = Fields::new(body);
     let read = f.required("email").zip(f.password("password"));
     let (email, password) = f.finish_with(read)?;
     let outcome = state
         .accounts
-        .login(LoginName::Email(&email), &password)
+        .login(LoginName::Email(&email), &password, &client)
         .await
         .map_err(simplejwt::login)?;
     Ok(match outcome {
@@ -44,6 +49,7 @@ pub async fn create(State(state): State<AppState>, Body(body): Body) -> Result<R
 
 pub async fn refresh(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
@@ -51,7 +57,7 @@ pub async fn refresh(
     let token = f.finish_with(read)?;
     let refreshed = state
         .accounts
-        .refresh(&token, state.accounts.configured_rotation())
+        .refresh(&token, state.accounts.configured_rotation(), &client)
         .await
         .map_err(simplejwt::refresh)?;
     let mut out = Map::new();

@@ -10,13 +10,13 @@ mod passwords;
 mod view;
 
 use crate::AppState;
-use crate::two_factor;
+use crate::{sessions, two_factor};
 use axum::Json;
 use axum::Router;
 use axum::http::header::{HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 
 pub fn routes() -> Router<AppState> {
@@ -36,6 +36,11 @@ pub fn routes() -> Router<AppState> {
                 .patch(account::patch_by_id)
                 .delete(account::delete_by_id),
         )
+        .route(
+            "/users/me/sessions/",
+            get(sessions::list).delete(sessions::end_all),
+        )
+        .route("/users/me/sessions/{id}/", delete(sessions::end))
         .route("/users/activation/", post(activation::activate))
         .route("/users/resend_activation/", post(activation::resend))
         .route("/users/set_password/", post(passwords::set))

@@ -7,13 +7,14 @@ mod qr;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 use tessera_core::Secret;
 use tessera_core::accounts::SecondFactor;
-use tessera_core::domain::User;
+use tessera_core::domain::{ClientInfo, User};
 use tessera_core::tokens::TokenPair;
 
 /// What differs between the dialects here.
@@ -116,17 +117,25 @@ pub async fn regenerate<D: Dialect>(
 }
 
 /// The second step of a login: `{ticket, code}` (or `otp`, or `recovery_code`) → the pair.
-pub async fn second_step<D: Dialect>(State(state): State<AppState>, Body(body): Body) -> Answer {
-    answer_challenge::<D>(&state, Fields::new(body)).await
+pub async fn second_step<D: Dialect>(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Body(body): Body,
+) -> Answer {
+    answer_challenge::<D>(&state, &client, Fields::new(body)).await
 }
 
 /// `second_step` on a body already opened (the Auth API's `otp/` serves two shapes).
-pub async fn answer_challenge<D: Dialect>(state: &AppState, mut f: Fields) -> Answer {
+pub async fn answer_challenge<D: Dialect>(
+    state: &AppState,
+    client: &ClientInfo,
+    mut f: Fields,
+) -> Answer {
     let read = f.required("ticket").zip(second_factor(&mut f));
     let (ticket, (field, factor)) = f.finish_with(read)?;
     let (user, pair) = state
         .accounts
-        .complete_login(&ticket, &factor)
+        .complete_login(&ticket, &factor, client)
         .await
         .map_err(|e| answers::second_step(e, field))?;
     Ok(Json(D::pair(&user, &pair)))

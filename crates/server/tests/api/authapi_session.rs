@@ -69,6 +69,9 @@ async fn refresh_rotates_and_blacklists_and_logout_ends_the_session() {
     let second = body["refresh"].as_str().unwrap().to_owned();
     assert!(body["access"].is_string());
     let blacklisted = json!({"detail": "Token is blacklisted", "code": "token_not_valid"});
+    // Past the grace window for concurrent refreshes, the rotated-out token is refused, and
+    // presenting it ends its session: the token it was exchanged for dies too.
+    app.clock.advance(11);
     expect(
         app.post("/api/auth/refresh/", json!({"refresh": first}))
             .await,
@@ -76,6 +79,17 @@ async fn refresh_rotates_and_blacklists_and_logout_ends_the_session() {
         blacklisted.clone(),
     )
     .await;
+    expect(
+        app.post("/api/auth/refresh/", json!({"refresh": second}))
+            .await,
+        StatusCode::UNAUTHORIZED,
+        blacklisted.clone(),
+    )
+    .await;
+    let second = app.api_login("ann", PASSWORD).await["refresh"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     expect(
         app.post("/api/auth/logout/", json!({"refresh": second}))
             .await,

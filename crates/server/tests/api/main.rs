@@ -20,6 +20,8 @@ mod jwks;
 mod legacy_hashes;
 mod mail_outbox;
 mod routes;
+mod sessions;
+mod tokens_forged;
 mod two_factor_at_rest;
 mod two_factor_authapi;
 mod two_factor_djoser;

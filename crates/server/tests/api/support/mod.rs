@@ -84,6 +84,16 @@ impl TestApp {
         self.running = Some(running);
     }
 
+    /// A second instance of the service on the same database (and configuration), as behind
+    /// a load balancer.
+    pub async fn another_instance(&self) -> Instance {
+        let running = start(&self.config, &self.clock).await;
+        Instance {
+            base: format!("http://{}", running.addr),
+            running,
+        }
+    }
+
     /// Stop the service and drop its database.
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
@@ -246,6 +256,18 @@ impl TestApp {
         let id = self.active_user(email, username).await;
         let (access, refresh) = self.login(email, PASSWORD).await;
         (id, access, refresh)
+    }
+}
+
+/// Another instance started by `TestApp::another_instance`.
+pub struct Instance {
+    pub base: String,
+    running: Running,
+}
+
+impl Instance {
+    pub async fn stop(self) {
+        self.running.stop().await;
     }
 }
 
