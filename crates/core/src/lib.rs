@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod domain;
+pub mod limits;
 pub mod mail;
 pub mod passwords;
 pub mod ports;

@@ -19,6 +19,8 @@ pub enum MailKind {
     TwoFactorEnabled,
     TwoFactorDisabled,
     RecoveryCodeUsed,
+    /// Too many wrong passwords: logins are refused for a while.
+    AccountLocked,
 }
 
 impl MailKind {
@@ -35,6 +37,7 @@ impl MailKind {
             Self::TwoFactorEnabled => "two_factor_enabled",
             Self::TwoFactorDisabled => "two_factor_disabled",
             Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::AccountLocked => "account_locked",
         }
     }
 

@@ -54,6 +54,11 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// The source of "now", so tests can move time.
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
+
+    /// Milliseconds since the Unix epoch (rate limits count in them).
+    fn now_millis(&self) -> i64 {
+        self.now().0.saturating_mul(1000)
+    }
 }
 
 /// The machine's clock.
@@ -67,6 +72,13 @@ impl Clock for SystemClock {
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
         Timestamp(secs)
+    }
+
+    fn now_millis(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0)
     }
 }
 

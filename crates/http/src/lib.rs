@@ -9,6 +9,7 @@ mod django;
 mod djoser;
 pub mod drf;
 mod health;
+mod limits;
 mod pages;
 mod sessions;
 mod simplejwt;
@@ -21,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub use client::TrustedProxies;
+pub use limits::{RateLimits, Rule};
 use tessera_core::accounts::Accounts;
 
 /// What every handler can reach.
@@ -29,16 +31,18 @@ pub struct AppState {
     pub accounts: Arc<Accounts>,
     pages: Arc<pages::Pages>,
     proxies: Arc<TrustedProxies>,
+    limits: Arc<RateLimits>,
 }
 
 impl AppState {
-    pub fn new(accounts: Arc<Accounts>, proxies: TrustedProxies) -> Self {
+    pub fn new(accounts: Arc<Accounts>, proxies: TrustedProxies, limits: RateLimits) -> Self {
         let secure = accounts.public_url().starts_with("https://");
         let pages = Arc::new(pages::Pages::new(accounts.site_name(), secure));
         Self {
             accounts,
             pages,
             proxies: Arc::new(proxies),
+            limits: Arc::new(limits),
         }
     }
 }

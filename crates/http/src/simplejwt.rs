@@ -1,7 +1,7 @@
 //! SimpleJWT's answers, shared by both dialects (both speak SimpleJWT): its login, refresh,
 //! logout and verify errors.
 
-use crate::drf::ApiError;
+use crate::drf::{self, ApiError};
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{LoginError, LogoutError, RefreshError, VerifyError};
@@ -13,6 +13,9 @@ pub fn login(e: LoginError) -> ApiError {
             StatusCode::UNAUTHORIZED,
             "No active account found with the given credentials",
         ),
+        LoginError::Throttled { retry_after } => {
+            drf::throttled(u64::try_from(retry_after).unwrap_or(1))
+        }
         LoginError::Internal(e) => ApiError::internal(&e),
     }
 }

@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "two_factor_enabled",
     "two_factor_disabled",
     "recovery_code_used",
+    "account_locked",
 );
 
 /// A mail ready to send.
@@ -111,6 +112,7 @@ mod tests {
             MailKind::TwoFactorEnabled,
             MailKind::TwoFactorDisabled,
             MailKind::RecoveryCodeUsed,
+            MailKind::AccountLocked,
         ] {
             let m = r.render(kind, &ctx).unwrap();
             assert!(m.subject.contains("Tessera <&>"), "{kind:?}");

@@ -200,6 +200,9 @@ fn config(dir: &Path) -> Result<Config, BoxError> {
         email_dir: dir.join("mail"),
         // Long enough that the token used by every scenario cannot expire mid-run.
         access_token_lifetime: 86_400,
+        // Throughput is measured here, not the limits: one client makes every request.
+        rate_limiting: false,
+        login_lockout_threshold: 0,
         ..Config::default()
     })
 }
@@ -208,7 +211,9 @@ fn config(dir: &Path) -> Result<Config, BoxError> {
 async fn create_user(config: &Config) -> Result<(), BoxError> {
     let store = tessera_server::open_store(config).await?;
     let notify = Arc::new(Notify::new());
-    let accounts = tessera_server::app::accounts(config, store, Arc::new(SystemClock), notify)?;
+    let limiter = tessera_server::app::limiter(config)?;
+    let accounts =
+        tessera_server::app::accounts(config, store, Arc::new(SystemClock), limiter, notify)?;
     let registration = Registration {
         email: EmailAddress::parse(EMAIL).map_err(|e| format!("{e:?}"))?,
         username: Username::parse(USERNAME).map_err(|e| format!("{e:?}"))?,

@@ -1,17 +1,20 @@
 //! Wiring: open the store, build the use cases, start the mail worker and the HTTP server,
 //! and stop both cleanly.
 
-use crate::config::{Config, EmailBackend, SmtpTls};
+use crate::config::{Config, EmailBackend, RedisFailure, SmtpTls};
 use crate::secret_key;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tessera_core::accounts::{Accounts, Links, Options, Parts};
+use tessera_core::accounts::{Accounts, Links, Lockout, Options, Parts};
+use tessera_core::limits::Limiter;
 use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy};
 use tessera_core::ports::Store;
 use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens, SigningKeys, VERIFY_EMAIL_SALT};
 use tessera_core::two_factor::TwoFactorKeys;
 use tessera_core::{Clock, SystemClock};
+use tessera_http::RateLimits;
+use tessera_limits::{MemoryLimiter, RedisLimiter, WhenRedisFails};
 use tessera_mailer::{Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Worker};
 use tessera_store_postgres::PgStore;
 use tessera_store_sqlite::SqliteStore;
@@ -62,6 +65,7 @@ pub fn accounts(
     config: &Config,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    limiter: Arc<dyn Limiter>,
     mail_queued: Arc<Notify>,
 ) -> Result<Accounts, StartError> {
     let secret = secret_key::resolve(config)?;
@@ -98,6 +102,7 @@ pub fn accounts(
         ),
         jwt: JwtKeys::with_keys(keys, jwt),
         two_factor: TwoFactorKeys::derive(config.encryption_key.as_ref().unwrap_or(&secret)),
+        limiter,
         links: Links {
             site_name: config.site_name.clone(),
             frontend_url: config.frontend_url.clone(),
@@ -110,9 +115,30 @@ pub fn accounts(
             send_confirmation_email: config.send_confirmation_email,
             revoke_on_password_change: config.revoke_on_password_change,
             refresh_grace_secs: config.refresh_grace_period,
+            lockout: Lockout {
+                delay_after: config.login_delay_after,
+                lock_after: config.login_lockout_threshold,
+                lock_secs: config.login_lockout_duration,
+                ..Lockout::default()
+            },
         },
         mail_queued,
     }))
+}
+
+/// Where rate-limit state lives: Redis when configured, else this process's memory.
+pub fn limiter(config: &Config) -> Result<Arc<dyn Limiter>, StartError> {
+    let Some(url) = &config.redis_url else {
+        return Ok(Arc::new(MemoryLimiter::new()));
+    };
+    let when_fails = match config.redis_failure {
+        RedisFailure::Memory => WhenRedisFails::Memory,
+        RedisFailure::Open => WhenRedisFails::Open,
+        RedisFailure::Closed => WhenRedisFails::Closed,
+    };
+    let redis =
+        RedisLimiter::new(url, &config.redis_prefix, when_fails).map_err(StartError::Config)?;
+    Ok(Arc::new(redis))
 }
 
 /// HS256 with the secret key, or the configured asymmetric key pair(s).
@@ -191,12 +217,21 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         .clone()
         .unwrap_or_else(|| Arc::new(SystemClock));
     let wake = Arc::new(Notify::new());
+    let limiter = limiter(config)?;
     let accounts = Arc::new(accounts(
         config,
         store.clone(),
         clock.clone(),
+        limiter.clone(),
         wake.clone(),
     )?);
+    let limits = RateLimits::new(
+        &config.rate_limits,
+        config.rate_limiting,
+        limiter,
+        clock.clone(),
+    )
+    .map_err(StartError::Config)?;
     let (stop, stopped) = watch::channel(false);
 
     let worker = Worker {
@@ -225,7 +260,7 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let proxies = tessera_http::TrustedProxies::parse(&config.trusted_proxies)
         .map_err(|e| StartError::Config(format!("TESSERA_TRUSTED_PROXIES: {e}")))?;
     let app = tessera_http::router(
-        tessera_http::AppState::new(accounts, proxies),
+        tessera_http::AppState::new(accounts, proxies, limits),
         &config.cors_origins(),
     )
     .into_make_service_with_connect_info::<SocketAddr>();

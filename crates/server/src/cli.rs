@@ -128,14 +128,7 @@ async fn create_user(
     let email = EmailAddress::parse(email).map_err(|e| format!("--email: {e}"))?;
     let username = Username::parse(username).map_err(|e| format!("--username: {e}"))?;
     let password = Password::parse(read_password()?).map_err(|e| format!("password: {e}"))?;
-    let store = app::open_store(config).await.map_err(|e| e.to_string())?;
-    let accounts = app::accounts(
-        config,
-        store,
-        Arc::new(SystemClock),
-        Arc::new(Notify::new()),
-    )
-    .map_err(|e| e.to_string())?;
+    let accounts = offline_accounts(config).await?;
     let registration = Registration {
         email,
         username,
@@ -178,14 +171,7 @@ fn read_password() -> Result<String, String> {
 }
 
 async fn service(config: &Config, command: ServiceCommand) -> Result<(), String> {
-    let store = app::open_store(config).await.map_err(|e| e.to_string())?;
-    let accounts = app::accounts(
-        config,
-        store,
-        Arc::new(SystemClock),
-        Arc::new(Notify::new()),
-    )
-    .map_err(|e| e.to_string())?;
+    let accounts = offline_accounts(config).await?;
     match command {
         ServiceCommand::Add { name } => {
             let given = read_optional_secret()?;
@@ -243,4 +229,17 @@ fn read_optional_secret() -> Result<Option<Secret>, String> {
         .map_err(|e| e.to_string())?;
     let line = line.trim_end_matches(['\r', '\n']);
     Ok((!line.is_empty()).then(|| Secret::new(line)))
+}
+
+/// The use cases for a command run beside the service (no mail worker, no shared limits).
+async fn offline_accounts(config: &Config) -> Result<tessera_core::accounts::Accounts, String> {
+    let store = app::open_store(config).await.map_err(|e| e.to_string())?;
+    app::accounts(
+        config,
+        store,
+        Arc::new(SystemClock),
+        Arc::new(tessera_limits::MemoryLimiter::new()),
+        Arc::new(Notify::new()),
+    )
+    .map_err(|e| e.to_string())
 }

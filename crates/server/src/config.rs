@@ -24,6 +24,18 @@ pub enum SmtpTls {
     Tls,
 }
 
+/// What rate limits do while Redis cannot be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RedisFailure {
+    /// Count in each instance's memory meanwhile.
+    Memory,
+    /// Let limited requests through.
+    Open,
+    /// Refuse limited requests.
+    Closed,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -100,6 +112,21 @@ pub struct Config {
     /// Seconds before the first retry; doubled after each failure.
     pub mail_retry_delay: i64,
     pub log_format: LogFormat,
+    /// All rate limits on or off.
+    pub rate_limiting: bool,
+    /// Overrides of single limits: `name=N/PERIOD` or `name=off`, comma-separated.
+    pub rate_limits: String,
+    /// Rate-limit state shared by several instances; in memory when unset.
+    pub redis_url: Option<String>,
+    /// Prefix of Tessera's keys in Redis.
+    pub redis_prefix: String,
+    pub redis_failure: RedisFailure,
+    /// Consecutive wrong passwords for a name before each further attempt waits.
+    pub login_delay_after: u32,
+    /// Consecutive wrong passwords that lock the account for `login_lockout_duration`; 0 never.
+    pub login_lockout_threshold: u32,
+    /// Seconds.
+    pub login_lockout_duration: i64,
 }
 
 impl Default for Config {
@@ -147,6 +174,14 @@ impl Default for Config {
             mail_max_attempts: 8,
             mail_retry_delay: 10,
             log_format: LogFormat::Text,
+            rate_limiting: true,
+            rate_limits: String::new(),
+            redis_url: None,
+            redis_prefix: "tessera".into(),
+            redis_failure: RedisFailure::Memory,
+            login_delay_after: 5,
+            login_lockout_threshold: 10,
+            login_lockout_duration: 900,
         }
     }
 }
@@ -207,6 +242,18 @@ impl Config {
             return Err(ConfigError::Invalid(format!(
                 "TESSERA_TRUSTED_PROXIES: {e}"
             )));
+        }
+        let dry_run = tessera_http::RateLimits::new(
+            &self.rate_limits,
+            self.rate_limiting,
+            std::sync::Arc::new(tessera_limits::MemoryLimiter::new()),
+            std::sync::Arc::new(tessera_core::SystemClock),
+        );
+        if let Err(e) = dry_run {
+            return Err(ConfigError::Invalid(format!("TESSERA_RATE_LIMITS: {e}")));
+        }
+        if self.login_lockout_duration <= 0 {
+            return bad("TESSERA_LOGIN_LOCKOUT_DURATION must be positive");
         }
         if self.password_reset_timeout <= 0 {
             return bad("TESSERA_PASSWORD_RESET_TIMEOUT must be positive");

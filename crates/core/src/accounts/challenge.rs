@@ -175,6 +175,7 @@ impl Accounts {
             .await
             .map_err(|e| match e {
                 LoginError::InvalidCredentials => SecondStepError::InvalidCredentials,
+                LoginError::Throttled { retry_after } => SecondStepError::Throttled { retry_after },
                 LoginError::Internal(e) => SecondStepError::Internal(e),
             })?;
         if user.two_fa_enabled {

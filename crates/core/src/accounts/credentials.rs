@@ -171,6 +171,7 @@ impl Accounts {
             return Err(ResetConfirmError::WeakPassword(problems));
         }
         self.store_password(&user, new, true, true).await?;
+        self.clear_login_failures(&user).await;
         Ok(())
     }
 

@@ -6,6 +6,7 @@ mod challenge;
 mod credentials;
 mod email_change;
 mod export;
+mod lockout;
 mod profile;
 mod register;
 mod second_factor;
@@ -22,6 +23,7 @@ pub use challenge::{
 pub use credentials::{ChangePasswordError, ResetConfirmError, SetPasswordError};
 pub use email_change::{EmailResetConfirmError, SetEmailError};
 pub use export::export_filename;
+pub use lockout::Lockout;
 pub use profile::{DeleteError, ProfileUpdate, UpdateError, Updated};
 pub use register::{AccountKind, RegisterError, Registration};
 pub use second_factor::{BURST_FAILURES, BURST_WINDOW_SECS, Proof, SecondFactor};
@@ -37,6 +39,7 @@ pub use two_factor::{
 pub use verification::VerifyEmailError;
 
 use crate::domain::{EmailAddress, User};
+use crate::limits::Limiter;
 use crate::mail::{MailContext, MailKind, NewMail};
 use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
 use crate::ports::{Store, StoreError, Tx};
@@ -118,6 +121,8 @@ impl Links {
 /// Switches for optional behaviour.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
+    /// Login throttling per account name.
+    pub lockout: Lockout,
     /// Mail a confirmation after activation (Djoser's SEND_CONFIRMATION_EMAIL).
     pub send_confirmation_email: bool,
     /// A password change (either dialect) revokes the account's other sessions.
@@ -137,6 +142,7 @@ pub struct Accounts {
     verify_tokens: ResetTokens,
     jwt: JwtKeys,
     two_factor: TwoFactorKeys,
+    limiter: Arc<dyn Limiter>,
     links: Links,
     options: Options,
     mail_queued: Arc<Notify>,
@@ -154,6 +160,8 @@ pub struct Parts {
     pub jwt: JwtKeys,
     /// Seal TOTP secrets and hash one-time codes.
     pub two_factor: TwoFactorKeys,
+    /// Login failure counts (in memory, or shared by several instances).
+    pub limiter: Arc<dyn Limiter>,
     pub links: Links,
     pub options: Options,
     /// Woken after a commit that queued mail, so the outbox worker need not poll hard.
@@ -171,6 +179,7 @@ impl Accounts {
             verify_tokens: p.verify_tokens,
             jwt: p.jwt,
             two_factor: p.two_factor,
+            limiter: p.limiter,
             links: p.links,
             options: p.options,
             mail_queued: p.mail_queued,

@@ -1,5 +1,6 @@
 //! Sessions: log in for a token pair, refresh, verify, and authenticate a bearer token.
 
+use super::lockout::login_key;
 use super::{Accounts, Challenge, Internal};
 use crate::domain::{ClientInfo, EmailAddress, Password, User};
 use crate::passwords::Verification;
@@ -11,6 +12,9 @@ pub enum LoginError {
     /// Unknown account, wrong password or inactive account: one answer for all three.
     #[error("no active account found with the given credentials")]
     InvalidCredentials,
+    /// Too many wrong passwords for this name lately: retry in so many seconds.
+    #[error("too many failed logins; retry in {retry_after} s")]
+    Throttled { retry_after: i64 },
     #[error(transparent)]
     Internal(#[from] Internal),
 }
@@ -120,6 +124,11 @@ impl Accounts {
         name: LoginName<'_>,
         password: &Password,
     ) -> Result<User, LoginError> {
+        let key = login_key(name);
+        let failures = self
+            .login_gate(&key)
+            .await
+            .map_err(|retry_after| LoginError::Throttled { retry_after })?;
         let found = match name {
             LoginName::Email(raw) => match EmailAddress::parse(raw) {
                 Ok(email) => self.store.user_by_email(&email).await,
@@ -132,9 +141,13 @@ impl Accounts {
             .hasher
             .verify(password.expose(), user.as_ref().map(|u| &u.password_hash))
             .await;
-        let (Some(mut user), Verification::Valid { needs_rehash }) = (user, verdict) else {
+        let (Some(mut user), Verification::Valid { needs_rehash }) = (user.clone(), verdict) else {
+            self.login_failed(&key, user.as_ref()).await?;
             return Err(LoginError::InvalidCredentials);
         };
+        if failures.count > 0 {
+            self.limiter.clear(&key).await;
+        }
         if !user.is_active {
             return Err(LoginError::InvalidCredentials);
         }

@@ -7,6 +7,7 @@ use crate::auth::CurrentUser;
 use crate::client::Client;
 use crate::django;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use crate::two_factor::{self, Dialect, answers};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -22,7 +23,12 @@ type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 /// The original accepted `two_fa_enable`; `two_fa_enabled` is what it answers.
 const TWO_FA_FIELDS: [&str; 2] = ["two_fa_enable", "two_fa_enabled"];
 
-pub async fn create(State(state): State<AppState>, Body(body): Body) -> Answer {
+pub async fn create(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Body(body): Body,
+) -> Answer {
+    state.limits.ip(Rule::SignupIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f
         .username("username")

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
@@ -16,6 +17,7 @@ pub async fn change(
     Path(username): Path<String>,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
+    state.limits.ip(Rule::PasswordIp, &client).await?;
     if me.username.as_str() != username {
         return Err(errors::not_owner());
     }
@@ -28,6 +30,10 @@ pub async fn change(
     if new.expose() != again.expose() {
         return Err(ApiError::field("new_password", &[errors::PASSWORDS_DIFFER]));
     }
+    state
+        .limits
+        .check(Rule::PasswordAccount, &me.id.0.to_string())
+        .await?;
     let pair = state
         .accounts
         .change_password(&me, &current, &new, &client)

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use crate::simplejwt;
 use crate::two_factor::{self, Dialect, answers};
 use axum::Json;
@@ -38,6 +39,7 @@ pub async fn login(
     Client(client): Client,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
+    state.limits.ip(Rule::LoginIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.required("username").zip(f.password("password"));
     let (username, password) = f.finish_with(read)?;
@@ -61,8 +63,10 @@ pub async fn otp(
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
     if f.has("ticket") {
+        state.limits.ip(Rule::TwoFactorIp, &client).await?;
         return two_factor::answer_challenge::<AuthApi>(&state, &client, f).await;
     }
+    state.limits.ip(Rule::LoginIp, &client).await?;
     let read = f
         .required("username")
         .zip(f.password("password"))

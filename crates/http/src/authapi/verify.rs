@@ -4,7 +4,9 @@
 use super::errors;
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,14 +16,20 @@ use tessera_core::accounts::VerifyEmailError;
 
 pub async fn send(
     State(state): State<AppState>,
+    Client(client): Client,
     CurrentUser(me): CurrentUser,
 ) -> Result<Json<Value>, ApiError> {
+    state.limits.ip(Rule::VerifyIp, &client).await?;
     if me.email_verified {
         return Err(ApiError::detail(
             StatusCode::BAD_REQUEST,
             "This e-mail address is already verified.",
         ));
     }
+    state
+        .limits
+        .check(Rule::VerifyAccount, &me.id.0.to_string())
+        .await?;
     state
         .accounts
         .send_verification(&me)
@@ -33,9 +41,11 @@ pub async fn send(
 /// `{uid, token}` from the mailed link, or (authenticated) `{code}` from the same mail.
 pub async fn confirm(
     State(state): State<AppState>,
+    Client(client): Client,
     me: Option<CurrentUser>,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
+    state.limits.ip(Rule::VerifyIp, &client).await?;
     let mut f = Fields::new(body);
     let user = match me {
         Some(CurrentUser(me)) if f.has("code") => {

@@ -3,8 +3,10 @@
 use super::{errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::client::Client;
 use crate::django;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +16,12 @@ use tessera_core::domain::{Lang, User, UserId};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
-pub async fn register(State(state): State<AppState>, Body(body): Body) -> Answer {
+pub async fn register(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Body(body): Body,
+) -> Answer {
+    state.limits.ip(Rule::SignupIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f
         .username("username")

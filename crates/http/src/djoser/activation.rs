@@ -3,7 +3,9 @@
 
 use super::errors;
 use crate::AppState;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -27,11 +29,17 @@ pub async fn activate(
 
 pub async fn resend(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    state.limits.ip(Rule::ResendIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.email("email");
     let email = f.finish_with(read)?;
+    state
+        .limits
+        .check(Rule::ResendAddress, &email.key())
+        .await?;
     state
         .accounts
         .resend_activation(&email)
@@ -42,8 +50,10 @@ pub async fn resend(
 
 pub async fn status(
     State(state): State<AppState>,
+    Client(client): Client,
     Path(email): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    state.limits.ip(Rule::PollIp, &client).await?;
     let not_found = || ApiError::detail(StatusCode::NOT_FOUND, "Not found.");
     let email = EmailAddress::parse(&email).map_err(|_| not_found())?;
     let status = state

@@ -4,18 +4,26 @@
 use super::errors;
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::extract::State;
 use axum::http::StatusCode;
 
 pub async fn set(
     State(state): State<AppState>,
+    Client(client): Client,
     CurrentUser(me): CurrentUser,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    state.limits.ip(Rule::PasswordIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.password("current_password").zip(f.email("new_email"));
     let (current, new_email) = f.finish_with(read)?;
+    state
+        .limits
+        .check(Rule::PasswordAccount, &me.id.0.to_string())
+        .await?;
     state
         .accounts
         .set_email(&me, &current, new_email)
@@ -26,11 +34,14 @@ pub async fn set(
 
 pub async fn reset(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    state.limits.ip(Rule::ResetIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.email("email");
     let email = f.finish_with(read)?;
+    state.limits.check(Rule::ResetAddress, &email.key()).await?;
     state
         .accounts
         .request_email_reset(&email)
@@ -41,8 +52,10 @@ pub async fn reset(
 
 pub async fn reset_confirm(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    state.limits.ip(Rule::ResetIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f
         .required("uid")

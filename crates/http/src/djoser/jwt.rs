@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use crate::simplejwt;
 use crate::two_factor::{self, answers};
 use axum::Json;
@@ -31,6 +32,7 @@ pub async fn create(
     Client(client): Client,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
+    state.limits.ip(Rule::LoginIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.required("email").zip(f.password("password"));
     let (email, password) = f.finish_with(read)?;

@@ -3,20 +3,28 @@
 use super::errors;
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::extract::State;
 use axum::http::StatusCode;
 
 pub async fn set(
     State(state): State<AppState>,
+    Client(client): Client,
     CurrentUser(me): CurrentUser,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    state.limits.ip(Rule::PasswordIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f
         .password("new_password")
         .zip(f.password("current_password"));
     let (new, current) = f.finish_with(read)?;
+    state
+        .limits
+        .check(Rule::PasswordAccount, &me.id.0.to_string())
+        .await?;
     state
         .accounts
         .set_password(&me, &current, &new)
@@ -28,11 +36,14 @@ pub async fn set(
 /// 204 whether or not the address is known: nothing here tells who has an account.
 pub async fn reset(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    state.limits.ip(Rule::ResetIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.email("email");
     let email = f.finish_with(read)?;
+    state.limits.check(Rule::ResetAddress, &email.key()).await?;
     state
         .accounts
         .request_password_reset(&email)
@@ -43,8 +54,10 @@ pub async fn reset(
 
 pub async fn reset_confirm(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    state.limits.ip(Rule::ResetIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f
         .required("uid")

@@ -84,6 +84,16 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// DRF's throttled answer, with Retry-After.
+pub fn throttled(retry_after: u64) -> ApiError {
+    let retry_after = retry_after.max(1);
+    let message = format!("Request was throttled. Expected available in {retry_after} seconds.");
+    ApiError::detail(StatusCode::TOO_MANY_REQUESTS, &message).with_header_value(
+        axum::http::header::RETRY_AFTER,
+        HeaderValue::from(retry_after),
+    )
+}
+
 /// DRF's answer for an unknown path.
 pub fn not_found() -> ApiError {
     ApiError::detail(StatusCode::NOT_FOUND, "Not found.")

@@ -6,5 +6,5 @@ pub(crate) mod error;
 mod fields;
 
 pub use body::Body;
-pub use error::{ApiError, not_found};
+pub use error::{ApiError, not_found, throttled};
 pub use fields::{FieldErrors, Fields};

@@ -2,7 +2,9 @@
 
 use super::cookies::{self, CSRF_FIELD};
 use crate::AppState;
+use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
@@ -39,9 +41,13 @@ fn form_page(
 /// way nothing tells whether the address has an account.
 pub async fn request(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     Body(body): Body,
 ) -> Response {
+    if let Err(e) = state.limits.ip(Rule::ResetIp, &client).await {
+        return e.into_response();
+    }
     let json = is_json(&headers);
     let mut f = Fields::new(body);
     if !json && !cookies::csrf_ok(&headers, f.peek(CSRF_FIELD)) {
@@ -60,6 +66,9 @@ pub async fn request(
             );
         }
     };
+    if let Err(e) = state.limits.check(Rule::ResetAddress, &email.key()).await {
+        return e.into_response();
+    }
     if let Err(e) = state.accounts.request_password_reset_page(&email).await {
         return ApiError::internal(&e).into_response();
     }
@@ -119,10 +128,14 @@ pub async fn set_form(
 
 pub async fn set(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     Path(uid): Path<String>,
     Body(body): Body,
 ) -> Response {
+    if let Err(e) = state.limits.ip(Rule::ResetIp, &client).await {
+        return e.into_response();
+    }
     let mut f = Fields::new(body);
     if !cookies::csrf_ok(&headers, f.peek(CSRF_FIELD)) {
         return csrf_failure(&state);

@@ -1,11 +1,10 @@
 //! How two-factor outcomes look on the wire, in DRF's shapes (both dialects speak DRF): the
 //! 202 challenge, the enrolment, and the errors.
 
-use crate::drf::ApiError;
+use crate::drf::{self, ApiError};
 use crate::simplejwt;
 use axum::Json;
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -48,13 +47,6 @@ pub fn recovery_codes(codes: &[Secret]) -> Value {
     Value::Array(codes.iter().map(|c| json!(c.expose())).collect())
 }
 
-/// DRF's throttled answer, with Retry-After.
-pub fn throttled(retry_after: i64) -> ApiError {
-    let message = format!("Request was throttled. Expected available in {retry_after} seconds.");
-    let value = HeaderValue::from(retry_after.max(1));
-    ApiError::detail(StatusCode::TOO_MANY_REQUESTS, &message).with_header_value(RETRY_AFTER, value)
-}
-
 /// A management error; `password_field` and `wrong_password` are the dialect's.
 pub fn management(e: TwoFactorError, password_field: &str, wrong_password: &str) -> ApiError {
     let bad = |m: &str| ApiError::detail(StatusCode::BAD_REQUEST, m);
@@ -67,7 +59,7 @@ pub fn management(e: TwoFactorError, password_field: &str, wrong_password: &str)
         }
         TwoFactorError::WrongPassword => ApiError::field(password_field, &[wrong_password]),
         TwoFactorError::WrongCode => ApiError::field("code", &[WRONG_CODE]),
-        TwoFactorError::Throttled { retry_after } => throttled(retry_after),
+        TwoFactorError::Throttled { retry_after } => drf::throttled(secs(retry_after)),
         TwoFactorError::Internal(e) => ApiError::internal(&e),
     }
 }
@@ -91,7 +83,12 @@ pub fn second_step(e: SecondStepError, code_field: &str) -> ApiError {
             };
             ApiError::field(code_field, &[&message])
         }
-        SecondStepError::Throttled { retry_after } => throttled(retry_after),
+        SecondStepError::Throttled { retry_after } => drf::throttled(secs(retry_after)),
         SecondStepError::Internal(e) => ApiError::internal(&e),
     }
+}
+
+/// A wait in whole seconds as a Retry-After takes it.
+pub fn secs(wait: i64) -> u64 {
+    u64::try_from(wait).unwrap_or(1)
 }

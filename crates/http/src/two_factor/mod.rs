@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
+use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
@@ -83,9 +84,11 @@ pub async fn confirm<D: Dialect>(
 /// Turn 2FA off: the password and a current code or a recovery code.
 pub async fn disable<D: Dialect>(
     State(state): State<AppState>,
+    Client(client): Client,
     CurrentUser(me): CurrentUser,
     Body(body): Body,
 ) -> Answer {
+    state.limits.ip(Rule::PasswordIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.password(D::PASSWORD).zip(second_factor(&mut f));
     let (password, (_, factor)) = f.finish_with(read)?;
@@ -100,9 +103,11 @@ pub async fn disable<D: Dialect>(
 /// New recovery codes (the old ones are void): the password and a current code.
 pub async fn regenerate<D: Dialect>(
     State(state): State<AppState>,
+    Client(client): Client,
     CurrentUser(me): CurrentUser,
     Body(body): Body,
 ) -> Answer {
+    state.limits.ip(Rule::PasswordIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.password(D::PASSWORD).zip(f.required("code"));
     let (password, code) = f.finish_with(read)?;
@@ -122,6 +127,7 @@ pub async fn second_step<D: Dialect>(
     Client(client): Client,
     Body(body): Body,
 ) -> Answer {
+    state.limits.ip(Rule::TwoFactorIp, &client).await?;
     answer_challenge::<D>(&state, &client, Fields::new(body)).await
 }
 
@@ -142,7 +148,12 @@ pub async fn answer_challenge<D: Dialect>(
 }
 
 /// Mail a login code for a challenge: `{ticket}`.
-pub async fn send_code(State(state): State<AppState>, Body(body): Body) -> Answer {
+pub async fn send_code(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Body(body): Body,
+) -> Answer {
+    state.limits.ip(Rule::TwoFactorIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.required("ticket");
     let ticket = f.finish_with(read)?;

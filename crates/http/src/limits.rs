@@ -1,0 +1,189 @@
+//! Rate limits, checked before a request does any work: per client address, and per account,
+//! address or service name where a request names one. Over a limit: 429 with Retry-After in
+//! DRF's shape, and nothing else happens.
+
+use crate::drf::{self, ApiError};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tessera_core::Clock;
+use tessera_core::domain::ClientInfo;
+use tessera_core::limits::{Limit, Limiter};
+
+/// Every limit, by name (`TESSERA_RATE_LIMITS` overrides them by these names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    LoginIp,
+    TwoFactorIp,
+    SignupIp,
+    ResendIp,
+    ResendAddress,
+    ResetIp,
+    ResetAddress,
+    VerifyIp,
+    VerifyAccount,
+    PollIp,
+    ServiceIp,
+    ServiceName,
+    PasswordIp,
+    PasswordAccount,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 14] = [
+        Self::LoginIp,
+        Self::TwoFactorIp,
+        Self::SignupIp,
+        Self::ResendIp,
+        Self::ResendAddress,
+        Self::ResetIp,
+        Self::ResetAddress,
+        Self::VerifyIp,
+        Self::VerifyAccount,
+        Self::PollIp,
+        Self::ServiceIp,
+        Self::ServiceName,
+        Self::PasswordIp,
+        Self::PasswordAccount,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::LoginIp => "login_ip",
+            Self::TwoFactorIp => "two_factor_ip",
+            Self::SignupIp => "signup_ip",
+            Self::ResendIp => "resend_ip",
+            Self::ResendAddress => "resend_address",
+            Self::ResetIp => "reset_ip",
+            Self::ResetAddress => "reset_address",
+            Self::VerifyIp => "verify_ip",
+            Self::VerifyAccount => "verify_account",
+            Self::PollIp => "poll_ip",
+            Self::ServiceIp => "service_ip",
+            Self::ServiceName => "service_name",
+            Self::PasswordIp => "password_ip",
+            Self::PasswordAccount => "password_account",
+        }
+    }
+
+    /// django-allauth's defaults where it has the same limit; one-second activation polling
+    /// fits in `poll_ip`.
+    fn default_limit(self) -> Limit {
+        let (max, secs) = match self {
+            Self::LoginIp | Self::TwoFactorIp | Self::ServiceIp => (30, 60),
+            Self::SignupIp | Self::ResetIp | Self::VerifyIp => (20, 60),
+            Self::ResendIp | Self::PasswordIp | Self::ServiceName => (10, 60),
+            Self::ResendAddress => (5, 600),
+            Self::ResetAddress => (5, 60),
+            Self::VerifyAccount => (1, 180),
+            Self::PollIp => (120, 60),
+            Self::PasswordAccount => (5, 300),
+        };
+        Limit::per_secs(max, secs)
+    }
+}
+
+/// The limits in force (`None`: switched off) and where their state lives.
+#[derive(Clone)]
+pub struct RateLimits {
+    table: HashMap<Rule, Option<Limit>>,
+    limiter: Arc<dyn Limiter>,
+    clock: Arc<dyn Clock>,
+}
+
+impl RateLimits {
+    /// The defaults with `overrides` (`name=N/PERIOD` or `name=off`, comma-separated; a period
+    /// is `s`, `m`, `h` or a number of them: `10s`, `3m`); all off unless `enabled`.
+    pub fn new(
+        overrides: &str,
+        enabled: bool,
+        limiter: Arc<dyn Limiter>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, String> {
+        let mut table: HashMap<Rule, Option<Limit>> = Rule::ALL
+            .iter()
+            .map(|r| (*r, enabled.then(|| r.default_limit())))
+            .collect();
+        for item in overrides
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item:?} is not name=N/PERIOD"))?;
+            let rule = Rule::ALL
+                .into_iter()
+                .find(|r| r.name() == name.trim())
+                .ok_or_else(|| format!("no rate limit is named {:?}", name.trim()))?;
+            let limit = parse_limit(value.trim())?;
+            table.insert(rule, limit.filter(|_| enabled));
+        }
+        Ok(Self {
+            table,
+            limiter,
+            clock,
+        })
+    }
+
+    /// Count a request from `client` under `rule`.
+    pub async fn ip(&self, rule: Rule, client: &ClientInfo) -> Result<(), ApiError> {
+        self.check(rule, &client.ip_text()).await
+    }
+
+    /// Count a request under `rule` for `key` (an account, an address, a service).
+    pub async fn check(&self, rule: Rule, key: &str) -> Result<(), ApiError> {
+        let Some(limit) = self.table.get(&rule).copied().flatten() else {
+            return Ok(());
+        };
+        let key = format!("{}:{}", rule.name(), key.to_lowercase());
+        self.limiter
+            .hit(&key, limit, self.clock.now_millis())
+            .await
+            .map_err(drf::throttled)
+    }
+}
+
+/// `N/PERIOD` or `off`.
+fn parse_limit(value: &str) -> Result<Option<Limit>, String> {
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let bad = || format!("{value:?} is not N/PERIOD (like 30/1m) or off");
+    let (max, period) = value.split_once('/').ok_or_else(bad)?;
+    let max: u32 = max.trim().parse().map_err(|_| bad())?;
+    let period = period.trim();
+    let split = period.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (count, unit) = period.split_at(split);
+    let count: i64 = if count.is_empty() {
+        1
+    } else {
+        count.parse().map_err(|_| bad())?
+    };
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => return Err(bad()),
+    };
+    if max == 0 || count == 0 {
+        return Err(bad());
+    }
+    Ok(Some(Limit::per_secs(max, count * unit)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_parse() {
+        assert_eq!(parse_limit("30/1m"), Ok(Some(Limit::per_secs(30, 60))));
+        assert_eq!(parse_limit("1/3m"), Ok(Some(Limit::per_secs(1, 180))));
+        assert_eq!(parse_limit("5/m"), Ok(Some(Limit::per_secs(5, 60))));
+        assert_eq!(parse_limit("2/10s"), Ok(Some(Limit::per_secs(2, 10))));
+        assert_eq!(parse_limit("off"), Ok(None));
+        for bad in ["30", "x/1m", "0/1m", "3/1d", "3/0m", ""] {
+            assert!(parse_limit(bad).is_err(), "{bad}");
+        }
+    }
+}
