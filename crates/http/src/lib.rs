@@ -11,6 +11,7 @@ pub mod drf;
 mod health;
 mod limits;
 mod pages;
+mod security;
 mod sessions;
 mod simplejwt;
 mod telemetry;
@@ -57,7 +58,9 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(health::routes())
         .fallback(fallback)
         .with_state(state);
-    telemetry::apply(app).layer(cors::layer(cors_origins))
+    telemetry::apply(app)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(cors::layer(cors_origins))
 }
 
 /// Unknown paths: a dialect's redirect when it has one, else DRF's 404.

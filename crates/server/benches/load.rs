@@ -3,23 +3,14 @@
 //! latency percentiles per scenario. See `benches/README.md`.
 
 use reqwest::{Client, Method, RequestBuilder, header};
-use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tessera_core::SystemClock;
-use tessera_core::accounts::{AccountKind, Registration};
-use tessera_core::domain::{EmailAddress, Password, Profile, Username};
-use tessera_server::config::EmailBackend;
-use tessera_server::{Config, Overrides};
-use tokio::sync::Notify;
+use tessera_server::Overrides;
 
-type BoxError = Box<dyn Error + Send + Sync>;
+mod common;
+use common::{BoxError, EMAIL, PASSWORD, config, create_user};
 
-const EMAIL: &str = "bench@tessera.test";
-const USERNAME: &str = "bench";
-const PASSWORD: &str = "Kx7-quartz-lantern-Q9v";
-const SECRET_KEY: &str = "bench-secret-key-which-is-long-enough-0123456789";
 /// Concurrent logins in the login-only scenario (hashing is bounded by one permit per core).
 const LOGIN_CONNECTIONS: usize = 16;
 /// The mixed scenario: verifiers measured while loggers-in saturate the hash pool.
@@ -191,47 +182,6 @@ fn env_or(name: &str, default: usize) -> Result<usize, BoxError> {
     }
 }
 
-fn config(dir: &Path) -> Result<Config, BoxError> {
-    Ok(Config {
-        bind: "127.0.0.1:0".parse()?,
-        database_url: format!("sqlite://{}", dir.join("tessera.db").display()),
-        secret_key: Some(tessera_core::Secret::new(SECRET_KEY)),
-        email_backend: EmailBackend::File,
-        email_dir: dir.join("mail"),
-        // Long enough that the token used by every scenario cannot expire mid-run.
-        access_token_lifetime: 86_400,
-        // Throughput is measured here, not the limits: one client makes every request.
-        rate_limiting: false,
-        login_lockout_threshold: 0,
-        ..Config::default()
-    })
-}
-
-/// Create the benchmark user, active at once, the way `tessera user create` does.
-async fn create_user(config: &Config) -> Result<(), BoxError> {
-    let store = tessera_server::open_store(config).await?;
-    let notify = Arc::new(Notify::new());
-    let limiter = tessera_server::app::limiter(config)?;
-    let accounts =
-        tessera_server::app::accounts(config, store, Arc::new(SystemClock), limiter, notify)?;
-    let registration = Registration {
-        email: EmailAddress::parse(EMAIL).map_err(|e| format!("{e:?}"))?,
-        username: Username::parse(USERNAME).map_err(|e| format!("{e:?}"))?,
-        password: Password::parse(PASSWORD.to_owned()).map_err(|e| format!("{e:?}"))?,
-        profile: Profile::default(),
-        lang: Default::default(),
-        kind: AccountKind::Operator {
-            staff: false,
-            superuser: false,
-        },
-    };
-    accounts
-        .register(registration)
-        .await
-        .map_err(|e| format!("creating the benchmark user: {e:?}"))?;
-    Ok(())
-}
-
 /// Log in once; returns the access token.
 async fn access_token(base: &str) -> Result<String, BoxError> {
     let response = client()?
@@ -290,10 +240,10 @@ async fn scenarios(calls: &Calls, connections: usize, duration: Duration) -> Res
     Ok(())
 }
 
-async fn run(dir: &Path) -> Result<(), BoxError> {
+async fn run(dir: PathBuf) -> Result<(), BoxError> {
     let connections = env_or("BENCH_CONNECTIONS", 64)?;
     let seconds = env_or("BENCH_SECONDS", 10)?;
-    let config = config(dir)?;
+    let config = config(&dir)?;
     create_user(&config).await?;
     let running = tessera_server::start(&config, Overrides::default()).await?;
     let base = format!("http://{}", running.addr);
@@ -323,10 +273,5 @@ async fn run(dir: &Path) -> Result<(), BoxError> {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<(), BoxError> {
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("tessera-bench-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir)?;
-    let result = run(&dir).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    common::in_temp_dir("tessera-bench", run).await
 }

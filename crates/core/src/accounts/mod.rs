@@ -7,6 +7,7 @@ mod credentials;
 mod email_change;
 mod export;
 mod lockout;
+mod pace;
 mod profile;
 mod register;
 mod second_factor;
@@ -57,6 +58,9 @@ pub enum Internal {
     #[error(transparent)]
     Hash(#[from] HashError),
 }
+
+/// A request for a mailed link answers no sooner than this, whether or not a mail is queued.
+const MAIL_REQUEST_FLOOR: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Where mailed links point, and the site name mails carry.
 #[derive(Debug, Clone)]
@@ -243,14 +247,18 @@ impl Accounts {
     }
 
     /// Queue the mail carrying `link` when `email` names an active account; silent
-    /// otherwise, so the answer never tells whether an address is registered.
+    /// otherwise, and as slow either way, so the answer never tells whether an address is
+    /// registered.
     async fn mail_link_to_active(&self, email: &EmailAddress, link: Link) -> Result<(), Internal> {
-        let mut tx = self.begin().await?;
-        let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
-            return Ok(());
-        };
-        self.queue_link_mail(tx.as_mut(), link, &user).await?;
-        self.commit_with_mail(tx).await
+        pace::at_least(MAIL_REQUEST_FLOOR, async {
+            let mut tx = self.begin().await?;
+            let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
+                return Ok(());
+            };
+            self.queue_link_mail(tx.as_mut(), link, &user).await?;
+            self.commit_with_mail(tx).await
+        })
+        .await
     }
 
     async fn queue_plain_mail(

@@ -123,10 +123,7 @@ impl Accounts {
     }
 }
 
-/// Run `work`, then wait out the rest of the attempt floor.
+/// Run a second-factor attempt at the constant pace.
 pub(super) async fn paced<T>(work: impl Future<Output = T>) -> T {
-    let deadline = tokio::time::Instant::now() + ATTEMPT_FLOOR;
-    let out = work.await;
-    tokio::time::sleep_until(deadline).await;
-    out
+    super::pace::at_least(ATTEMPT_FLOOR, work).await
 }

@@ -160,25 +160,29 @@ impl Accounts {
         password: &Password,
         proof: &SecondFactor,
     ) -> Result<(), TwoFactorError> {
-        let accept = Accept {
-            email: false,
-            recovery: true,
-        };
-        let mut tx = self.step_up(user, password, proof, accept).await?;
-        tx.delete_totp_factor(user.id).await?;
-        for purpose in [CodePurpose::Recovery, CodePurpose::LoginEmail] {
-            tx.replace_codes(user.id, purpose, &[], None, self.now())
+        // At the constant pace, with no transaction held open while waiting.
+        paced(async {
+            let accept = Accept {
+                email: false,
+                recovery: true,
+            };
+            let mut tx = self.step_up(user, password, proof, accept).await?;
+            tx.delete_totp_factor(user.id).await?;
+            for purpose in [CodePurpose::Recovery, CodePurpose::LoginEmail] {
+                tx.replace_codes(user.id, purpose, &[], None, self.now())
+                    .await?;
+            }
+            tx.clear_challenges(user.id).await?;
+            let mut user = user.clone();
+            user.two_fa_enabled = false;
+            tx.update_user(&user).await?;
+            self.queue_plain_mail(tx.as_mut(), MailKind::TwoFactorDisabled, &user, &user.email)
                 .await?;
-        }
-        tx.clear_challenges(user.id).await?;
-        let mut user = user.clone();
-        user.two_fa_enabled = false;
-        tx.update_user(&user).await?;
-        self.queue_plain_mail(tx.as_mut(), MailKind::TwoFactorDisabled, &user, &user.email)
-            .await?;
-        self.commit_with_mail(tx).await?;
-        tracing::info!("two-factor authentication disabled");
-        Ok(())
+            self.commit_with_mail(tx).await?;
+            tracing::info!("two-factor authentication disabled");
+            Ok(())
+        })
+        .await
     }
 
     /// A new set of recovery codes (the old set is void): the password and a current code.
@@ -189,19 +193,23 @@ impl Accounts {
         password: &Password,
         code: &Secret,
     ) -> Result<Vec<Secret>, TwoFactorError> {
-        let accept = Accept {
-            email: false,
-            recovery: false,
-        };
-        let proof = SecondFactor::Code(code.clone());
-        let mut tx = self.step_up(user, password, &proof, accept).await?;
-        let codes = self.new_recovery_codes(tx.as_mut(), user).await?;
-        tx.commit().await?;
-        Ok(codes)
+        paced(async {
+            let accept = Accept {
+                email: false,
+                recovery: false,
+            };
+            let proof = SecondFactor::Code(code.clone());
+            let mut tx = self.step_up(user, password, &proof, accept).await?;
+            let codes = self.new_recovery_codes(tx.as_mut(), user).await?;
+            tx.commit().await?;
+            Ok(codes)
+        })
+        .await
     }
 
     /// The password and a second factor of an account with 2FA on: the open transaction
-    /// that consumed the factor, or why not (a wrong code is counted and committed).
+    /// that consumed the factor, or why not (a wrong code is counted and committed). Callers
+    /// run it at the constant pace.
     async fn step_up(
         &self,
         user: &User,
@@ -219,7 +227,7 @@ impl Accounts {
             .await
             .map_err(|_| TwoFactorError::WrongPassword)?;
         let mut tx = self.begin().await?;
-        let proved = paced(self.prove(tx.as_mut(), user, factor, accept)).await?;
+        let proved = self.prove(tx.as_mut(), user, factor, accept).await?;
         if proved.is_none() {
             tx.note_code_failure(user.id, self.now()).await?;
             tx.commit().await?;

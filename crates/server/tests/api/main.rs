@@ -23,6 +23,7 @@ mod mail_outbox;
 mod rate_limits;
 mod redis_limits;
 mod routes;
+mod security_headers;
 mod sessions;
 mod tokens_forged;
 mod two_factor_at_rest;

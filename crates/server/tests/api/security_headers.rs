@@ -1,0 +1,55 @@
+//! Security headers: HTML pages carry a script-free Content-Security-Policy whose style hash
+//! matches the page's own `<style>`, refuse framing and send no referrer; every response is
+//! `nosniff`.
+
+use crate::support::TestApp;
+use base64::Engine;
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+#[tokio::test]
+async fn html_pages_have_a_strict_policy_and_json_answers_are_nosniff() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/api/auth/password_reset/",
+        "/api/auth/verify_email/MQ/1-abc/",
+    ] {
+        let r = app.get(path).await;
+        let headers = r.headers().clone();
+        let page = r.text().await.unwrap();
+        let policy = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for part in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "base-uri 'none'",
+        ] {
+            assert!(policy.contains(part), "{path}: {policy}");
+        }
+        assert!(
+            !policy.contains("unsafe-inline") && !policy.contains("script-src"),
+            "{policy}"
+        );
+        assert!(!page.contains("<script"), "{path} has no script");
+        if let Some((_, rest)) = page.split_once("<style>") {
+            let css = rest.split_once("</style>").unwrap().0;
+            let hash =
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css.as_bytes()));
+            assert!(
+                policy.contains(&format!("style-src 'sha256-{hash}'")),
+                "{policy}"
+            );
+        }
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+    }
+    let r = app.get("/auth/users/me/").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers().get("content-security-policy").is_none());
+    app.stop().await;
+}
