@@ -262,16 +262,9 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let app = tessera_http::router(
         tessera_http::AppState::new(accounts, proxies, limits),
         &config.cors_origins(),
-    )
-    .into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(wait_for(stopped))
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "the HTTP server failed");
-        }
-    });
+    );
+    let header_timeout = Duration::from_secs(config.header_timeout);
+    let server = tokio::spawn(crate::serve::serve(listener, app, header_timeout, stopped));
     tracing::info!(%addr, "tessera listening");
     Ok(Running {
         addr,

@@ -112,6 +112,9 @@ pub struct Config {
     /// Seconds before the first retry; doubled after each failure.
     pub mail_retry_delay: i64,
     pub log_format: LogFormat,
+    /// Seconds a client may take to send a request's headers, and a keep-alive connection
+    /// may stay idle, before the connection is closed.
+    pub header_timeout: u64,
     /// All rate limits on or off.
     pub rate_limiting: bool,
     /// Overrides of single limits: `name=N/PERIOD` or `name=off`, comma-separated.
@@ -174,6 +177,7 @@ impl Default for Config {
             mail_max_attempts: 8,
             mail_retry_delay: 10,
             log_format: LogFormat::Text,
+            header_timeout: 10,
             rate_limiting: true,
             rate_limits: String::new(),
             redis_url: None,
@@ -251,6 +255,9 @@ impl Config {
         );
         if let Err(e) = dry_run {
             return Err(ConfigError::Invalid(format!("TESSERA_RATE_LIMITS: {e}")));
+        }
+        if self.header_timeout == 0 {
+            return bad("TESSERA_HEADER_TIMEOUT must be at least 1 second");
         }
         if self.login_lockout_duration <= 0 {
             return bad("TESSERA_LOGIN_LOCKOUT_DURATION must be positive");

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 mod keys;
 mod secret_key;
+mod serve;
 pub mod telemetry;
 
 pub use app::{Overrides, Running, open_store, start};

@@ -25,6 +25,7 @@ mod redis_limits;
 mod routes;
 mod security_headers;
 mod sessions;
+mod timeouts;
 mod tokens_forged;
 mod two_factor_at_rest;
 mod two_factor_authapi;
