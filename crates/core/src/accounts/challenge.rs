@@ -11,7 +11,7 @@ use crate::mail::MailKind;
 use crate::ports::{CodePurpose, Tx};
 use crate::records::ChallengeRecord;
 use crate::tokens::TokenPair;
-use crate::two_factor::{new_six_digit_code, new_ticket};
+use crate::two_factor::new_ticket;
 
 /// How long a challenge waits for its second factor.
 pub const CHALLENGE_LIFETIME_SECS: i64 = 300;
@@ -139,22 +139,13 @@ impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn send_login_code(&self, ticket: &str) -> Result<(), SecondStepError> {
         let (_, user) = self.live_challenge(ticket).await?;
-        let code = new_six_digit_code();
-        let now = self.now();
-        let purpose = CodePurpose::LoginEmail;
-        let hash = self.two_factor.codes.hash(purpose.as_str(), code.expose());
         let mut tx = self.begin().await?;
-        tx.replace_codes(
-            user.id,
-            purpose,
-            &[hash],
-            Some(self.mailed_code_expiry(now)),
-            now,
-        )
-        .await?;
+        let code = self
+            .new_mailed_code(tx.as_mut(), &user, CodePurpose::LoginEmail)
+            .await?;
         let mut mail = self.mail_for(&user, MailKind::LoginCode);
         mail.context.code = Some(code.expose().to_owned());
-        tx.enqueue_mail(&mail, now).await?;
+        tx.enqueue_mail(&mail, self.now()).await?;
         self.commit_with_mail(tx).await?;
         Ok(())
     }

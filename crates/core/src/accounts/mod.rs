@@ -43,7 +43,7 @@ use crate::domain::{EmailAddress, User};
 use crate::limits::Limiter;
 use crate::mail::{MailContext, MailKind, NewMail};
 use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
-use crate::ports::{Store, StoreError, Tx};
+use crate::ports::{CodePurpose, Store, StoreError, Tx};
 use crate::tokens::{JwtKeys, ResetTokens, encode_uid};
 use crate::two_factor::TwoFactorKeys;
 use crate::{Clock, Timestamp};
@@ -240,7 +240,10 @@ impl Accounts {
         mail.context.url = Some(self.links.url(link, &uid, &token));
         mail.context.uid = Some(uid);
         if link == Link::VerifyEmail {
-            mail.context.code = Some(self.new_verification_code(tx, user).await?);
+            let code = self
+                .new_mailed_code(tx, user, CodePurpose::VerifyEmail)
+                .await?;
+            mail.context.code = Some(code.expose().to_owned());
         }
         tx.enqueue_mail(&mail, now).await?;
         Ok(())

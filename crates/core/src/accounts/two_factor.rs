@@ -3,12 +3,12 @@
 
 use super::second_factor::{Accept, SecondFactor, paced};
 use super::{Accounts, Internal};
+use crate::Secret;
 use crate::domain::{Password, User};
 use crate::mail::MailKind;
 use crate::ports::{CodePurpose, Tx};
 use crate::records::TotpFactorRecord;
-use crate::two_factor::{TotpSecret, new_recovery_code, normalize_code};
-use crate::{Secret, Timestamp};
+use crate::two_factor::{TotpSecret, new_recovery_code, new_six_digit_code, normalize_code};
 
 /// Recovery codes issued at a time.
 pub const RECOVERY_CODE_COUNT: usize = 10;
@@ -260,8 +260,20 @@ impl Accounts {
         Ok(codes)
     }
 
-    /// When a code mailed at `now` expires.
-    pub(super) fn mailed_code_expiry(&self, now: Timestamp) -> Timestamp {
-        now.plus_secs(MAILED_CODE_LIFETIME_SECS)
+    /// A fresh six-digit code of `purpose` for `user`, valid for ten minutes, stored hashed
+    /// inside `tx` (the previous one is void); the code itself goes into a mail.
+    pub(super) async fn new_mailed_code(
+        &self,
+        tx: &mut dyn Tx,
+        user: &User,
+        purpose: CodePurpose,
+    ) -> Result<Secret, Internal> {
+        let code = new_six_digit_code();
+        let hash = self.two_factor.codes.hash(purpose.as_str(), code.expose());
+        let now = self.now();
+        let expires = now.plus_secs(MAILED_CODE_LIFETIME_SECS);
+        tx.replace_codes(user.id, purpose, &[hash], Some(expires), now)
+            .await?;
+        Ok(code)
     }
 }

@@ -4,8 +4,8 @@
 
 use super::{Accounts, Internal, Link};
 use crate::domain::User;
-use crate::ports::{CodePurpose, Tx};
-use crate::two_factor::{new_six_digit_code, normalize_code};
+use crate::ports::CodePurpose;
+use crate::two_factor::normalize_code;
 
 /// Wrong guesses after which a verification code is void.
 const CODE_MAX_GUESSES: i64 = 5;
@@ -87,26 +87,5 @@ impl Accounts {
         tx.commit().await.map_err(Internal::from)?;
         tracing::info!("e-mail verified by code");
         Ok(user)
-    }
-
-    /// A fresh verification code for `user` (the previous one is void), stored hashed.
-    pub(super) async fn new_verification_code(
-        &self,
-        tx: &mut dyn Tx,
-        user: &User,
-    ) -> Result<String, Internal> {
-        let code = new_six_digit_code();
-        let purpose = CodePurpose::VerifyEmail;
-        let hash = self.two_factor.codes.hash(purpose.as_str(), code.expose());
-        let now = self.now();
-        tx.replace_codes(
-            user.id,
-            purpose,
-            &[hash],
-            Some(self.mailed_code_expiry(now)),
-            now,
-        )
-        .await?;
-        Ok(code.expose().to_owned())
     }
 }

@@ -1,6 +1,6 @@
 //! The `tessera` binary: `user create`, `migrate`, configuration refusals, and log hygiene.
 
-use crate::support::{PASSWORD, TestApp, expect, status_json};
+use crate::support::{PASSWORD, ServeProcess, TestApp, expect, status_json};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::process::{Command, Stdio};
@@ -148,36 +148,9 @@ fn unknown_variables_and_bad_values_stop_start_up_naming_them() {
 
 #[tokio::test]
 async fn the_log_never_shows_passwords_tokens_or_secrets() {
-    let dir = std::env::temp_dir().join(format!("tessera-log-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let secret = "log-test-secret-key-0123456789-abcdefghijklmnop";
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .arg("serve")
-        .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "TESSERA_DATABASE_URL",
-            format!("sqlite://{}/t.db", dir.display()),
-        )
-        .env("TESSERA_SECRET_KEY", secret)
-        .env("TESSERA_EMAIL_BACKEND", "file")
-        .env("TESSERA_EMAIL_DIR", dir.join("mail"))
-        .env("TESSERA_LOG_FORMAT", "json")
-        .env("RUST_LOG", "debug")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let lines = std::thread::spawn(move || {
-        use std::io::BufRead;
-        std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .collect::<Vec<_>>()
-    });
-    let base = format!("http://127.0.0.1:{port}");
-    wait_until_up(&base).await;
+    let server = ServeProcess::start(secret).await;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
     let register = json!({"email": "ann@x.io", "username": "ann", "password": PASSWORD});
     let r = client
@@ -194,19 +167,12 @@ async fn the_log_never_shows_passwords_tokens_or_secrets() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let dir = server.dir.clone();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let _ = child.wait();
-    let log = lines.join().expect("the log reader ends").join("\n");
-    let eml: Vec<_> = std::fs::read_dir(dir.join("mail"))
-        .unwrap()
-        .map_while(Result::ok)
-        .collect();
+    let eml = server.mail_files();
+    let log = server.stop().await;
     assert_eq!(eml.len(), 1, "the file backend wrote one .eml");
-    let message = std::fs::read_to_string(eml[0].path()).unwrap();
+    let message = std::fs::read_to_string(&eml[0]).unwrap();
     assert!(
         message.contains("Subject: Account activation on Tessera"),
         "{message}"
@@ -232,26 +198,4 @@ async fn the_log_never_shows_passwords_tokens_or_secrets() {
 
 fn lines_of(log: &str) -> impl Iterator<Item = &str> {
     log.lines().filter(|l| !l.trim().is_empty())
-}
-
-/// A port that was free a moment ago.
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Poll `/healthz` until the server answers.
-pub(crate) async fn wait_until_up(base: &str) {
-    for _ in 0..200 {
-        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
-            && r.status() == StatusCode::OK
-        {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start at {base}");
 }

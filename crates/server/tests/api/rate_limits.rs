@@ -153,7 +153,7 @@ async fn per_account_and_per_address_limits_count_each_key_apart() {
     })
     .await;
     app.active_user("ann@x.io", "ann").await;
-    let seen = app.mail.all().len();
+    let seen = app.mail.received_by("ann@x.io");
     let reset =
         |email: &'static str| post(&app, "/auth/users/reset_password/", json!({"email": email}));
     trips_and_recovers(&app, "reset_address", reset("ann@x.io")).await;

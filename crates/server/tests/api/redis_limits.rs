@@ -2,7 +2,7 @@
 //! leaves the service serving, falling back per `TESSERA_REDIS_FAILURE`; and the limiter
 //! reconnects by itself when Redis comes back.
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, TestApp, free_port};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
@@ -138,14 +138,6 @@ async fn an_unreachable_redis_falls_back_as_configured_and_the_service_keeps_ser
         );
         app.stop().await;
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn redis_server(port: u16) -> Child {

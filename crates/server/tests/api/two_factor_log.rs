@@ -1,12 +1,10 @@
 //! Log hygiene of two-factor authentication, on the real binary with debug logging: no TOTP
 //! secret, code, recovery code or ticket ever reaches the log.
 
-use crate::cli::{free_port, wait_until_up};
-use crate::support::PASSWORD;
+use crate::support::{PASSWORD, ServeProcess};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use tessera_core::two_factor::totp_code_at;
 
 async fn call(
@@ -48,39 +46,9 @@ async fn mailed_code(dir: &Path, count: usize) -> String {
 
 #[tokio::test]
 async fn the_log_never_shows_totp_secrets_codes_or_tickets() {
-    let dir =
-        std::env::temp_dir().join(format!("tessera-2fa-log-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .arg("serve")
-        .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "TESSERA_DATABASE_URL",
-            format!("sqlite://{}/t.db", dir.display()),
-        )
-        .env(
-            "TESSERA_SECRET_KEY",
-            "log-test-secret-key-0123456789-abcdefghijklmnop",
-        )
-        .env("TESSERA_EMAIL_BACKEND", "file")
-        .env("TESSERA_EMAIL_DIR", dir.join("mail"))
-        .env("TESSERA_LOG_FORMAT", "json")
-        .env("RUST_LOG", "debug")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let lines = std::thread::spawn(move || {
-        use std::io::BufRead;
-        std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .collect::<Vec<_>>()
-    });
-    let base = format!("http://127.0.0.1:{port}/api/auth");
-    wait_until_up(&format!("http://127.0.0.1:{port}")).await;
+    let server = ServeProcess::start("log-test-secret-key-0123456789-abcdefghijklmnop").await;
+    let base = format!("{}/api/auth", server.base);
+    let dir = server.dir.clone();
     let client = Client::new();
     let account = json!({"username": "ann", "email": "ann@x.io", "password": PASSWORD, "password2": PASSWORD});
     assert_eq!(
@@ -164,13 +132,7 @@ async fn the_log_never_shows_totp_secrets_codes_or_tickets() {
     .await;
     assert_eq!(status, StatusCode::OK);
 
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let _ = child.wait();
-    let log = lines.join().expect("the log reader ends").join("\n");
+    let log = server.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         log.contains("two-factor authentication enabled"),

@@ -2,10 +2,12 @@
 
 mod clock;
 mod db;
+mod process;
 mod smtp;
 mod two_factor;
 
 pub use clock::TestClock;
+pub use process::{ServeProcess, free_port};
 pub use smtp::SmtpSink;
 pub use two_factor::qr_in_png;
 pub use two_factor::qr_in_svg;
@@ -249,6 +251,23 @@ impl TestApp {
             body["access"].as_str().unwrap().to_owned(),
             body["refresh"].as_str().unwrap().to_owned(),
         )
+    }
+
+    /// Reset a password through Djoser's mailed link (the mail is the newest to `email`).
+    pub async fn reset_password(&self, email: &str, new_password: &str) {
+        let seen = self.mail.received_by(email);
+        let r = self
+            .post("/auth/users/reset_password/", json!({"email": email}))
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let mail = self
+            .mail
+            .wait_for_subject(email, seen, "Password reset")
+            .await;
+        let (uid, token) = mail.link_parts("/password/reset/confirm/");
+        let body = json!({"uid": uid, "token": token, "new_password": new_password});
+        let r = self.post("/auth/users/reset_password_confirm/", body).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
     }
 
     /// A logged-in active user: (id, access, refresh).

@@ -85,6 +85,14 @@ impl SmtpSink {
         self.inbox.lock().unwrap().clone()
     }
 
+    /// How many messages `to` has received so far.
+    pub fn received_by(&self, to: &str) -> usize {
+        self.all()
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
+            .count()
+    }
+
     /// Messages to `to`, waiting (up to 10 s) until at least `count` have arrived.
     pub async fn wait_for(&self, to: &str, count: usize) -> Vec<Mail> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
