@@ -196,7 +196,9 @@ impl Accounts {
         }
         tx.update_user(&current).await?;
         if end_sessions {
+            // Logins waiting for their second factor were opened with the old password.
             tx.blacklist_all(user.id, self.now()).await?;
+            tx.clear_challenges(user.id).await?;
         }
         tx.commit().await?;
         tracing::info!(user_id = user.id.0, "password changed");

@@ -221,10 +221,19 @@ async fn a_password_reset_leaves_2fa_on() {
     let app = TestApp::spawn().await;
     let (_, access, _) = app.logged_in("ann@x.io", "ann").await;
     let (secret, _) = app.enable_totp("/auth/users/me/2fa/", &access).await;
+    let before = ticket(&app, "ann@x.io", PASSWORD).await;
     app.reset_password("ann@x.io", "brand-new-pass-7").await;
+    // A login opened with the old password cannot be finished after the reset.
+    let code = app.next_totp(&secret);
+    let (status, body) = second_step(&app, json!({"ticket": before, "code": code})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        body,
+        json!({"ticket": ["Invalid or expired ticket. Log in again."]})
+    );
     let t = ticket(&app, "ann@x.io", "brand-new-pass-7").await;
-    let (status, _) = second_step(&app, json!({"ticket": t, "code": app.next_totp(&secret)})).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, _) = second_step(&app, json!({"ticket": t, "code": code})).await;
+    assert_eq!(status, StatusCode::OK, "2FA still on, and still needed");
     app.stop().await;
 }
 
