@@ -93,10 +93,7 @@ async fn only_the_owner_reads_and_staff_list() {
     let app = TestApp::spawn().await;
     app.api_create("ann", "ann@x.io").await;
     app.api_create("bob", "bob@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     let (status, body) = status_json(app.get_auth("/api/auth/ann/", &access).await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -153,10 +150,7 @@ async fn update_changes_fields_and_a_new_username_gets_a_new_pair() {
     let app = TestApp::spawn().await;
     app.api_create("ann", "ann@x.io").await;
     app.api_create("bob", "bob@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     let (status, body) = status_json(
         app.send_auth(
             Method::PATCH,

@@ -8,10 +8,7 @@ use serde_json::json;
 async fn an_email_change_needs_verifying_again_and_the_mailed_link_verifies() {
     let app = TestApp::spawn().await;
     app.api_create("ann", "ann@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     let r = app
         .post_auth("/api/auth/verify_email/", &access, json!({}))
         .await;
@@ -91,10 +88,7 @@ async fn password_change_needs_the_current_one_revokes_other_sessions_and_mails(
         .as_str()
         .unwrap()
         .to_owned();
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     let change = |current: &str, new: &str, again: &str| json!({"password": current, "new_password": new, "new_password2": again});
     expect(
         app.send_auth(

@@ -43,10 +43,7 @@ async fn dump_data_mails_a_json_attachment_without_secrets() {
 async fn dump_data_downloads_on_request_and_needs_a_token() {
     let app = TestApp::spawn().await;
     app.api_create("ann", "ann@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     let r = app
         .get_auth("/api/auth/dump_data/?delivery=download", &access)
         .await;

@@ -1,7 +1,7 @@
 //! Rate limits: every limit trips with 429 and Retry-After in DRF's shape, does nothing else,
 //! and recovers; the defaults let one client poll activation every second.
 
-use crate::support::{PASSWORD, TestApp, status_json};
+use crate::support::{TestApp, status_json};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use std::future::Future;
@@ -189,10 +189,7 @@ async fn per_account_and_per_address_limits_count_each_key_apart() {
         TestApp::spawn_with(|c| c.rate_limits = "verify_account=2/1m,password_account=2/1m".into())
             .await;
     app.api_create("ann", "ann@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     trips_and_recovers(
         &app,
         "verify_account",

@@ -13,10 +13,7 @@ const NEEDS_VERIFIED: &str =
 async fn two_fa_is_refused_until_the_address_is_verified_by_link_or_code() {
     let app = TestApp::spawn().await;
     app.api_create("ann", "ann@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     expect(
         app.send_auth(
             Method::PATCH,
@@ -87,10 +84,7 @@ async fn two_fa_is_refused_until_the_address_is_verified_by_link_or_code() {
 async fn a_verification_code_expires_after_ten_minutes_and_dies_after_five_wrong_guesses() {
     let app = TestApp::spawn().await;
     app.api_create("ann", "ann@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     let send = || app.post_auth("/api/auth/verify_email/", &access, json!({}));
     assert_eq!(send().await.status(), StatusCode::OK);
     let code = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap().code();
@@ -138,10 +132,7 @@ async fn a_verification_code_expires_after_ten_minutes_and_dies_after_five_wrong
 async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off() {
     let app = TestApp::spawn().await;
     app.api_create("ann", "ann@x.io").await;
-    let access = app.api_login("ann", PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = app.api_access("ann").await;
     app.api_verify_email("ann@x.io", &access).await;
 
     // As the original: PATCH two_fa_enable answers the otpauth:// URI.

@@ -157,6 +157,14 @@ impl TestApp {
         body
     }
 
+    /// Log in through the Auth API with the test password; the access token.
+    pub async fn api_access(&self, username: &str) -> String {
+        self.api_login(username, PASSWORD).await["access"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

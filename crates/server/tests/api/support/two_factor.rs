@@ -78,10 +78,7 @@ impl TestApp {
         email: &str,
     ) -> (String, String, Vec<String>) {
         self.api_create(username, email).await;
-        let access = self.api_login(username, PASSWORD).await["access"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let access = self.api_access(username).await;
         self.api_verify_email(email, &access).await;
         let (secret, codes) = self.enable_totp("/api/auth/2fa/", &access).await;
         (access, secret, codes)
