@@ -16,8 +16,12 @@ pub enum MailKind {
     DataExport,
     /// A six-digit code to finish a login with two-factor authentication on.
     LoginCode,
+    /// A six-digit code that proves the second factor while logged in (turning 2FA off…).
+    SecurityCode,
     TwoFactorEnabled,
     TwoFactorDisabled,
+    /// A new authenticator app replaced the old one.
+    AuthenticatorReplaced,
     RecoveryCodeUsed,
     /// Too many wrong passwords: logins are refused for a while.
     AccountLocked,
@@ -34,8 +38,10 @@ impl MailKind {
             Self::EmailVerification => "email_verification",
             Self::DataExport => "data_export",
             Self::LoginCode => "login_code",
+            Self::SecurityCode => "security_code",
             Self::TwoFactorEnabled => "two_factor_enabled",
             Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::AuthenticatorReplaced => "authenticator_replaced",
             Self::RecoveryCodeUsed => "recovery_code_used",
             Self::AccountLocked => "account_locked",
         }

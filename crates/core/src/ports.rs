@@ -169,9 +169,16 @@ pub trait Tx: Send {
     /// Record an issued refresh token by its jti (never the token itself), in the session its
     /// `sid` claim names.
     async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError>;
-    /// Blacklist every unexpired refresh token issued to `user` and end its sessions.
-    async fn blacklist_all(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError>;
+    /// Blacklist every unexpired refresh token issued to `user` and end its sessions, all but
+    /// the session `keep` (the caller's own, when a change ends only the others).
+    async fn blacklist_all(
+        &mut self,
+        user: UserId,
+        keep: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
 
+    async fn session(&mut self, id: &str) -> Result<Option<SessionRecord>, StoreError>;
     async fn insert_session(&mut self, session: &SessionRecord) -> Result<(), StoreError>;
     /// A refresh in a session: when, from where, and until when it now lasts.
     async fn touch_session(&mut self, session: &SessionRecord) -> Result<(), StoreError>;
@@ -183,6 +190,17 @@ pub trait Tx: Send {
     /// Blacklist a refresh token; `false` when it already was.
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError>;
 
+    async fn totp_factor(&mut self, user: UserId) -> Result<Option<TotpFactorRecord>, StoreError>;
+    /// Confirm the pending TOTP enrolment with the time step of its first code (used up by
+    /// it); `false` when there is no pending enrolment (another request confirmed it).
+    async fn confirm_totp_factor(
+        &mut self,
+        user: UserId,
+        step: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Whether logging in needs a second factor (this column only).
+    async fn set_two_fa_enabled(&mut self, user: UserId, on: bool) -> Result<(), StoreError>;
     /// Insert or replace the account's TOTP factor.
     async fn put_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<(), StoreError>;
     async fn delete_totp_factor(&mut self, user: UserId) -> Result<(), StoreError>;
@@ -190,6 +208,13 @@ pub trait Tx: Send {
     /// replayed code).
     async fn use_totp_step(&mut self, user: UserId, step: i64) -> Result<bool, StoreError>;
 
+    /// Unexpired codes of `purpose` held for `user`.
+    async fn live_codes(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        now: Timestamp,
+    ) -> Result<i64, StoreError>;
     /// Replace the account's codes of `purpose` with these hashes.
     async fn replace_codes(
         &mut self,

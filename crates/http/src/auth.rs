@@ -6,6 +6,7 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
+use axum::routing::MethodRouter;
 use serde_json::json;
 use tessera_core::accounts::AuthError;
 use tessera_core::domain::User;
@@ -19,6 +20,16 @@ pub struct CurrentUser(pub User);
 pub struct CurrentSession(pub Option<String>);
 
 const REALM: &str = "Bearer realm=\"api\"";
+
+/// DRF authenticates before it looks at the method: on a view that needs a login, a method
+/// it does not serve answers 401 to an anonymous caller and 405 (with `Allow`) once logged in.
+pub fn login_required(router: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    router.fallback(wrong_method)
+}
+
+async fn wrong_method(_: CurrentUser) -> StatusCode {
+    StatusCode::METHOD_NOT_ALLOWED
+}
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;

@@ -22,8 +22,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "email_verification",
     "data_export",
     "login_code",
+    "security_code",
     "two_factor_enabled",
     "two_factor_disabled",
+    "authenticator_replaced",
     "recovery_code_used",
     "account_locked",
 );

@@ -115,6 +115,7 @@ pub fn accounts(
             send_confirmation_email: config.send_confirmation_email,
             revoke_on_password_change: config.revoke_on_password_change,
             refresh_grace_secs: config.refresh_grace_period,
+            email_codes: config.two_fa_email_codes,
             lockout: Lockout {
                 delay_after: config.login_delay_after,
                 lock_after: config.login_lockout_threshold,

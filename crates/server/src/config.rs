@@ -130,6 +130,10 @@ pub struct Config {
     pub login_lockout_threshold: u32,
     /// Seconds.
     pub login_lockout_duration: i64,
+    /// Six-digit codes mailed to the account's address count as a second factor
+    /// (`TESSERA_2FA_EMAIL_CODES`).
+    #[serde(rename = "2fa_email_codes")]
+    pub two_fa_email_codes: bool,
 }
 
 impl Default for Config {
@@ -186,6 +190,7 @@ impl Default for Config {
             login_delay_after: 5,
             login_lockout_threshold: 10,
             login_lockout_duration: 900,
+            two_fa_email_codes: true,
         }
     }
 }

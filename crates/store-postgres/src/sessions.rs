@@ -154,15 +154,19 @@ pub(crate) async fn mark_revoked<'e>(
     Ok(())
 }
 
+/// End every session of the account but `keep`.
 pub(crate) async fn mark_all_revoked<'e>(
     db: impl PgExecutor<'e>,
     user: UserId,
+    keep: Option<&str>,
     now: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query!(
-        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        "UPDATE sessions SET revoked_at = $1
+         WHERE user_id = $2 AND revoked_at IS NULL AND COALESCE(id <> $3, TRUE)",
         now.0,
-        user.0
+        user.0,
+        keep
     )
     .execute(db)
     .await

@@ -48,6 +48,27 @@ pub(crate) async fn put_totp_factor<'e>(
     Ok(())
 }
 
+/// Confirm a pending enrolment with the time step of its first code; `false` when it was
+/// confirmed already (another request won the race).
+pub(crate) async fn confirm_totp_factor<'e>(
+    db: impl PgExecutor<'e>,
+    user: UserId,
+    step: i64,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        "UPDATE totp_factors SET confirmed_at = $1, last_step = $2
+         WHERE user_id = $3 AND confirmed_at IS NULL",
+        now.0,
+        step,
+        user.0
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub(crate) async fn delete_totp_factor<'e>(
     db: impl PgExecutor<'e>,
     user: UserId,

@@ -131,6 +131,23 @@ pub(crate) async fn update<'e>(db: impl PgExecutor<'e>, u: &User) -> Result<(), 
     Ok(())
 }
 
+/// Whether logging in needs a second factor.
+pub(crate) async fn set_two_fa_enabled<'e>(
+    db: impl PgExecutor<'e>,
+    id: UserId,
+    on: bool,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE users SET two_fa_enabled = $1 WHERE id = $2",
+        on,
+        id.0
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
 pub(crate) async fn delete<'e>(db: impl PgExecutor<'e>, id: UserId) -> Result<(), StoreError> {
     sqlx::query!("DELETE FROM users WHERE id = $1", id.0)
         .execute(db)

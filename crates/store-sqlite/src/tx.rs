@@ -54,19 +54,30 @@ impl Tx for SqliteTx {
         sessions::add_outstanding(&mut *self.tx, claims).await
     }
 
-    async fn blacklist_all(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError> {
+    async fn blacklist_all(
+        &mut self,
+        user: UserId,
+        keep: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         sqlx::query!(
             "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at)
-             SELECT jti, ?, expires_at FROM outstanding_tokens WHERE user_id = ? AND expires_at > ?
+             SELECT jti, $1, expires_at FROM outstanding_tokens
+             WHERE user_id = $2 AND expires_at > $1
+               AND COALESCE(session_id <> $3, TRUE)
              ON CONFLICT (jti) DO NOTHING",
             now.0,
             user.0,
-            now.0
+            keep
         )
         .execute(&mut *self.tx)
         .await
         .map_err(backend)?;
-        sessions::mark_all_revoked(&mut *self.tx, user, now).await
+        sessions::mark_all_revoked(&mut *self.tx, user, keep, now).await
+    }
+
+    async fn session(&mut self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        sessions::by_id(&mut *self.tx, id).await
     }
 
     async fn insert_session(&mut self, session: &SessionRecord) -> Result<(), StoreError> {
@@ -106,12 +117,38 @@ impl Tx for SqliteTx {
         tf::put_totp_factor(&mut *self.tx, factor).await
     }
 
+    async fn totp_factor(&mut self, user: UserId) -> Result<Option<TotpFactorRecord>, StoreError> {
+        tf::totp_factor(&mut *self.tx, user).await
+    }
+
+    async fn confirm_totp_factor(
+        &mut self,
+        user: UserId,
+        step: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        tf::confirm_totp_factor(&mut *self.tx, user, step, now).await
+    }
+
+    async fn set_two_fa_enabled(&mut self, user: UserId, on: bool) -> Result<(), StoreError> {
+        users::set_two_fa_enabled(&mut *self.tx, user, on).await
+    }
+
     async fn delete_totp_factor(&mut self, user: UserId) -> Result<(), StoreError> {
         tf::delete_totp_factor(&mut *self.tx, user).await
     }
 
     async fn use_totp_step(&mut self, user: UserId, step: i64) -> Result<bool, StoreError> {
         tf::use_totp_step(&mut *self.tx, user, step).await
+    }
+
+    async fn live_codes(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        tf::live_codes(&mut *self.tx, user, purpose, now).await
     }
 
     async fn replace_codes(

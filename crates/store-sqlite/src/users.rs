@@ -149,6 +149,23 @@ pub(crate) async fn update<'e>(db: impl SqliteExecutor<'e>, u: &User) -> Result<
     Ok(())
 }
 
+/// Whether logging in needs a second factor.
+pub(crate) async fn set_two_fa_enabled<'e>(
+    db: impl SqliteExecutor<'e>,
+    id: UserId,
+    on: bool,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE users SET two_fa_enabled = $1 WHERE id = $2",
+        on,
+        id.0
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
 pub(crate) async fn delete<'e>(db: impl SqliteExecutor<'e>, id: UserId) -> Result<(), StoreError> {
     sqlx::query!("DELETE FROM users WHERE id = ?", id.0)
         .execute(db)

@@ -3,7 +3,6 @@
 //! one-call `otp/` login.
 
 use super::second_factor::{Accept, Proof, SecondFactor, paced};
-use super::two_factor::{METHODS, TwoFactorError};
 use super::{Accounts, Internal, LoginError, LoginName};
 use crate::Secret;
 use crate::domain::{ClientInfo, Password, User, UserId};
@@ -26,10 +25,13 @@ pub struct Challenge {
     pub ticket: Secret,
     pub methods: Vec<&'static str>,
     pub expires_in: i64,
+    /// The authenticator app was never confirmed: its first code confirms it, and a mailed
+    /// code answers too.
+    pub enrolment_pending: bool,
 }
 
-/// A one-call login (`otp/`): the pair, and the recovery codes when that call also confirmed
-/// a pending enrolment.
+/// A login with its second factor: the pair, and the recovery codes (shown this once) when
+/// the code also confirmed a pending enrolment.
 #[derive(Debug)]
 pub struct CodeLogin {
     pub user: User,
@@ -50,6 +52,8 @@ pub enum SecondStepError {
     WrongCode { attempts_left: Option<i64> },
     #[error("too many wrong codes; retry in {retry_after} s")]
     Throttled { retry_after: i64 },
+    #[error("codes by e-mail are switched off")]
+    EmailCodesOff,
     #[error(transparent)]
     Internal(#[from] Internal),
 }
@@ -67,8 +71,10 @@ impl Accounts {
         tx: &mut dyn Tx,
         user: &User,
     ) -> Result<Challenge, Internal> {
-        let ticket = new_ticket();
         let now = self.now();
+        let factor = tx.totp_factor(user.id).await?;
+        let left = tx.live_codes(user.id, CodePurpose::Recovery, now).await?;
+        let ticket = new_ticket();
         let record = ChallengeRecord {
             ticket_hash: self.two_factor.codes.hash(TICKET, ticket.expose()),
             user_id: user.id.0,
@@ -79,8 +85,9 @@ impl Accounts {
         tx.insert_challenge(&record).await?;
         Ok(Challenge {
             ticket,
-            methods: METHODS.to_vec(),
+            methods: self.login_methods(user, factor.as_ref(), left),
             expires_in: CHALLENGE_LIFETIME_SECS,
+            enrolment_pending: factor.is_some_and(|f| f.confirmed_at.is_none()),
         })
     }
 
@@ -92,7 +99,7 @@ impl Accounts {
         ticket: &str,
         factor: &SecondFactor,
         client: &ClientInfo,
-    ) -> Result<(User, TokenPair), SecondStepError> {
+    ) -> Result<CodeLogin, SecondStepError> {
         paced(self.answer_challenge(ticket, factor, client)).await
     }
 
@@ -101,17 +108,13 @@ impl Accounts {
         ticket: &str,
         factor: &SecondFactor,
         client: &ClientInfo,
-    ) -> Result<(User, TokenPair), SecondStepError> {
+    ) -> Result<CodeLogin, SecondStepError> {
         let (challenge, user) = self.live_challenge(ticket).await?;
         if let Some(retry_after) = self.throttled(&user).await? {
             return Err(SecondStepError::Throttled { retry_after });
         }
-        let accept = Accept {
-            email: true,
-            recovery: true,
-        };
         let mut tx = self.begin().await?;
-        let Some(proof) = self.prove(tx.as_mut(), &user, factor, accept).await? else {
+        let Some(proof) = self.prove(tx.as_mut(), &user, factor, Accept::ANY).await? else {
             let failures = tx.challenge_failed(&challenge.ticket_hash).await?;
             tx.note_code_failure(user.id, self.now()).await?;
             tx.commit().await?;
@@ -121,24 +124,66 @@ impl Accounts {
                 attempts_left: Some(attempts_left),
             });
         };
+        self.second_factor_login(tx, user, proof, client).await
+    }
+
+    /// The rest of a login whose second factor `proof` was just proved in `tx`: the
+    /// challenges and wrong codes are forgotten, a confirmed enrolment gets its recovery
+    /// codes, a used recovery code is mailed about, and the session opens, all in `tx`.
+    async fn second_factor_login(
+        &self,
+        mut tx: Box<dyn Tx>,
+        mut user: User,
+        proof: Proof,
+        client: &ClientInfo,
+    ) -> Result<CodeLogin, SecondStepError> {
         tx.clear_challenges(user.id).await?;
         tx.clear_code_failures(user.id).await?;
-        let pair = self.open_session(tx.as_mut(), &user, client).await?;
-        if proof == Proof::Recovery {
-            let left = self.recovery_codes_left(&user).await? - 1;
-            let mut mail = self.mail_for(&user, MailKind::RecoveryCodeUsed);
-            mail.context.codes_left = Some(left.max(0));
-            tx.enqueue_mail(&mail, self.now()).await?;
+        let mut recovery_codes = None;
+        match proof {
+            Proof::TotpEnrolment => {
+                recovery_codes = Some(self.new_recovery_codes(tx.as_mut(), &user).await?);
+                if !user.two_fa_enabled {
+                    // The one-call `otp/` confirming an enrolment started at `2fa/totp/`.
+                    tx.set_two_fa_enabled(user.id, true).await?;
+                    user.two_fa_enabled = true;
+                    self.queue_plain_mail(
+                        tx.as_mut(),
+                        MailKind::TwoFactorEnabled,
+                        &user,
+                        &user.email,
+                    )
+                    .await?;
+                }
+            }
+            Proof::Recovery => {
+                let left = tx
+                    .live_codes(user.id, CodePurpose::Recovery, self.now())
+                    .await?;
+                let mut mail = self.mail_for(&user, MailKind::RecoveryCodeUsed);
+                mail.context.codes_left = Some(left);
+                tx.enqueue_mail(&mail, self.now()).await?;
+            }
+            Proof::Totp | Proof::EmailCode => {}
         }
+        let pair = self.open_session(tx.as_mut(), &user, client).await?;
         self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, ?proof, "two-factor login");
-        Ok((user, pair))
+        Ok(CodeLogin {
+            user,
+            pair,
+            recovery_codes,
+        })
     }
 
     /// Mail a six-digit code for this challenge (replacing any earlier one).
     #[tracing::instrument(skip_all)]
     pub async fn send_login_code(&self, ticket: &str) -> Result<(), SecondStepError> {
         let (_, user) = self.live_challenge(ticket).await?;
+        let factor = self.store.totp_factor(user.id).await?;
+        if !self.email_codes_for(factor.as_ref()) {
+            return Err(SecondStepError::EmailCodesOff);
+        }
         let mut tx = self.begin().await?;
         let code = self
             .new_mailed_code(tx.as_mut(), &user, CodePurpose::LoginEmail)
@@ -150,9 +195,9 @@ impl Accounts {
         Ok(())
     }
 
-    /// The original service's login in one call: credentials and a code. With 2FA on the code
-    /// is the second factor; with a TOTP enrolment pending, the code confirms it (2FA is on
-    /// from then, and the recovery codes are in the answer).
+    /// The original service's login in one call: credentials and a code. With 2FA on (or
+    /// pending, as the original's `update/` leaves it) the code is the second factor, and the
+    /// first code of a pending enrolment confirms it (its recovery codes are in the answer).
     #[tracing::instrument(skip_all)]
     pub async fn login_with_code(
         &self,
@@ -169,41 +214,28 @@ impl Accounts {
                 LoginError::Throttled { retry_after } => SecondStepError::Throttled { retry_after },
                 LoginError::Internal(e) => SecondStepError::Internal(e),
             })?;
-        if user.two_fa_enabled {
+        paced(async {
+            if let Some(retry_after) = self.throttled(&user).await? {
+                return Err(SecondStepError::Throttled { retry_after });
+            }
             let mut tx = self.begin().await?;
-            let challenge = self.open_challenge(tx.as_mut(), &user).await?;
-            tx.commit().await?;
-            let (user, pair) = self
-                .complete_login(challenge.ticket.expose(), factor, client)
-                .await?;
-            return Ok(CodeLogin {
-                user,
-                pair,
-                recovery_codes: None,
-            });
-        }
-        let SecondFactor::Code(code) = factor else {
-            return Err(SecondStepError::NotEnabled);
-        };
-        let codes = self.confirm_totp(&user, code).await.map_err(|e| match e {
-            TwoFactorError::WrongCode => SecondStepError::WrongCode {
-                attempts_left: None,
-            },
-            TwoFactorError::Internal(e) => SecondStepError::Internal(e),
-            _ => SecondStepError::NotEnabled,
-        })?;
-        let user = User {
-            two_fa_enabled: true,
-            ..user
-        };
-        let mut tx = self.begin().await?;
-        let pair = self.open_session(tx.as_mut(), &user, client).await?;
-        tx.commit().await?;
-        Ok(CodeLogin {
-            user,
-            pair,
-            recovery_codes: Some(codes),
+            let pending = tx
+                .totp_factor(user.id)
+                .await?
+                .is_some_and(|f| f.confirmed_at.is_none());
+            if !user.two_fa_enabled && !pending {
+                return Err(SecondStepError::NotEnabled);
+            }
+            let Some(proof) = self.prove(tx.as_mut(), &user, factor, Accept::ANY).await? else {
+                tx.note_code_failure(user.id, self.now()).await?;
+                tx.commit().await?;
+                return Err(SecondStepError::WrongCode {
+                    attempts_left: None,
+                });
+            };
+            self.second_factor_login(tx, user, proof, client).await
         })
+        .await
     }
 
     /// The unexpired, unspent challenge a ticket names, and its active account.
@@ -225,12 +257,5 @@ impl Accounts {
             .filter(|u| u.is_active && u.two_fa_enabled)
             .ok_or(SecondStepError::InvalidTicket)?;
         Ok((challenge, user))
-    }
-
-    async fn recovery_codes_left(&self, user: &User) -> Result<i64, Internal> {
-        Ok(self
-            .store
-            .live_codes(user.id, CodePurpose::Recovery, self.now())
-            .await?)
     }
 }

@@ -7,16 +7,6 @@ use crate::passwords::UserAttributes;
 use crate::tokens::TokenPair;
 
 #[derive(Debug, thiserror::Error)]
-pub enum SetPasswordError {
-    #[error("the current password is wrong")]
-    WrongCurrent,
-    #[error("the new password fails validation")]
-    WeakPassword(Vec<String>),
-    #[error(transparent)]
-    Internal(#[from] Internal),
-}
-
-#[derive(Debug, thiserror::Error)]
 pub enum ResetConfirmError {
     #[error("the uid names no user")]
     InvalidUid,
@@ -38,18 +28,28 @@ pub enum ChangePasswordError {
     Internal(#[from] Internal),
 }
 
+/// Who changes a password, and what they get back.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordChange<'a> {
+    /// The session whose access token made the call: it stays, the others end (when
+    /// `revoke_on_password_change` is on).
+    pub session: Option<&'a str>,
+    /// Answer a fresh pair in that session (the Auth API does, Djoser does not).
+    pub reissue_for: Option<&'a ClientInfo>,
+}
+
 impl Accounts {
-    /// The Auth API's password change: checks the current password and the validators,
-    /// ends the account's other sessions (when so configured), queues a "password changed"
-    /// mail, and answers a fresh pair (a new session) for the caller.
+    /// Change the password with the current one: the validators run against the user, the
+    /// account's other sessions end (when so configured) and the caller's stays, the owner
+    /// is mailed, and the pair is answered when asked for.
     #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
     pub async fn change_password(
         &self,
         user: &User,
         current: &Password,
         new: &Password,
-        client: &ClientInfo,
-    ) -> Result<TokenPair, ChangePasswordError> {
+        how: PasswordChange<'_>,
+    ) -> Result<Option<TokenPair>, ChangePasswordError> {
         if self.require_password(user, current).await.is_err() {
             return Err(ChangePasswordError::WrongCurrent);
         }
@@ -71,36 +71,23 @@ impl Accounts {
         current.password_hash = hash;
         tx.update_user(&current).await.map_err(Internal::from)?;
         if self.options.revoke_on_password_change {
-            tx.blacklist_all(user.id, self.now())
+            tx.blacklist_all(user.id, how.session, self.now())
                 .await
                 .map_err(Internal::from)?;
         }
         let to = current.email.clone();
         self.queue_plain_mail(tx.as_mut(), MailKind::PasswordChanged, &current, &to)
             .await?;
-        let pair = self.open_session(tx.as_mut(), &current, client).await?;
+        let pair = match how.reissue_for {
+            Some(client) => Some(
+                self.pair_in_session(tx.as_mut(), &current, how.session, client)
+                    .await?,
+            ),
+            None => None,
+        };
         self.commit_with_mail(tx).await?;
         tracing::info!("password changed");
         Ok(pair)
-    }
-
-    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
-    pub async fn set_password(
-        &self,
-        user: &User,
-        current: &Password,
-        new: &Password,
-    ) -> Result<(), SetPasswordError> {
-        if self.require_password(user, current).await.is_err() {
-            return Err(SetPasswordError::WrongCurrent);
-        }
-        let problems = self.password_problems(new.expose(), user);
-        if !problems.is_empty() {
-            return Err(SetPasswordError::WeakPassword(problems));
-        }
-        let revoke = self.options.revoke_on_password_change;
-        self.store_password(user, new, false, revoke).await?;
-        Ok(())
     }
 
     /// The Auth API's reset: the mailed link goes to Tessera's own reset pages.
@@ -170,38 +157,27 @@ impl Accounts {
         if !problems.is_empty() {
             return Err(ResetConfirmError::WeakPassword(problems));
         }
-        self.store_password(&user, new, true, true).await?;
+        self.store_reset_password(&user, new).await?;
         self.clear_login_failures(&user).await;
         Ok(())
     }
 
-    /// Hash and store `new`; the stored hash changing kills every mailed token. With
-    /// `record_login`, `last_login` is set as Djoser's reset confirmation does; with
-    /// `end_sessions`, every session of the account ends.
-    async fn store_password(
-        &self,
-        user: &User,
-        new: &Password,
-        record_login: bool,
-        end_sessions: bool,
-    ) -> Result<(), Internal> {
+    /// A reset's new password: the stored hash changing kills every mailed token,
+    /// `last_login` is set as Djoser's reset confirmation does, and every session of the
+    /// account ends, with the logins waiting for their second factor.
+    async fn store_reset_password(&self, user: &User, new: &Password) -> Result<(), Internal> {
         let hash = self.hasher.hash(new.expose()).await?;
         let mut tx = self.begin().await?;
         let Some(mut current) = tx.user_by_id(user.id).await? else {
             return Ok(());
         };
         current.password_hash = hash;
-        if record_login {
-            current.last_login = Some(self.now());
-        }
+        current.last_login = Some(self.now());
         tx.update_user(&current).await?;
-        if end_sessions {
-            // Logins waiting for their second factor were opened with the old password.
-            tx.blacklist_all(user.id, self.now()).await?;
-            tx.clear_challenges(user.id).await?;
-        }
+        tx.blacklist_all(user.id, None, self.now()).await?;
+        tx.clear_challenges(user.id).await?;
         tx.commit().await?;
-        tracing::info!(user_id = user.id.0, "password changed");
+        tracing::info!(user_id = user.id.0, "password reset");
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ mod activation;
 mod challenge;
 mod credentials;
 mod email_change;
+mod enrolment;
 mod export;
 mod lockout;
 mod pace;
@@ -21,11 +22,12 @@ pub use activation::{ActivateError, ActivationStatus, ResendError};
 pub use challenge::{
     CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,
 };
-pub use credentials::{ChangePasswordError, ResetConfirmError, SetPasswordError};
+pub use credentials::{ChangePasswordError, PasswordChange, ResetConfirmError};
 pub use email_change::{EmailResetConfirmError, SetEmailError};
+pub use enrolment::Enrolment;
 pub use export::export_filename;
 pub use lockout::Lockout;
-pub use profile::{DeleteError, ProfileUpdate, UpdateError, Updated};
+pub use profile::{DeleteError, ProfileUpdate, TwoFactorSwitch, UpdateError, Updated};
 pub use register::{AccountKind, RegisterError, Registration};
 pub use second_factor::{BURST_FAILURES, BURST_WINDOW_SECS, Proof, SecondFactor};
 pub use services::{ServiceError, ServiceInfo};
@@ -35,7 +37,7 @@ pub use session::{
 };
 pub use sessions::SessionError;
 pub use two_factor::{
-    Enrolment, MAILED_CODE_LIFETIME_SECS, RECOVERY_CODE_COUNT, TwoFactorError, TwoFactorStatus,
+    MAILED_CODE_LIFETIME_SECS, RECOVERY_CODE_COUNT, TwoFactorError, TwoFactorStatus,
 };
 pub use verification::VerifyEmailError;
 
@@ -134,6 +136,8 @@ pub struct Options {
     /// Seconds a rotated-out refresh token may still refresh (two tabs refreshing at once);
     /// after that, presenting it revokes its whole session.
     pub refresh_grace_secs: i64,
+    /// Six-digit codes mailed to the account's address count as a second factor.
+    pub email_codes: bool,
 }
 
 /// Everything the use cases need, built once at start.

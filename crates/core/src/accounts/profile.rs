@@ -1,12 +1,26 @@
 //! The account itself: reading it, listing, updating its fields, deleting it.
 
-use super::{Accounts, Internal, Link};
+use super::second_factor::{Accept, SecondFactor, paced};
+use super::{Accounts, Enrolment, Internal, Link, TwoFactorError};
 use crate::domain::{
     ClientInfo, EmailAddress, Lang, Password, ProfileField, User, UserId, Username,
 };
 use crate::passwords::Verification;
 use crate::ports::{StoreError, UniqueField};
 use crate::tokens::TokenPair;
+
+/// The original Auth API's 2FA switch, set with the other fields of an update.
+#[derive(Debug, Clone)]
+pub enum TwoFactorSwitch {
+    /// From now on logging in needs a second factor; a TOTP enrolment starts.
+    On,
+    /// Logging in needs the password only: the owner proves the password and a second factor
+    /// (what the client left out is `TwoFactorError::ProofMissing`).
+    Off {
+        password: Option<Password>,
+        proof: Option<SecondFactor>,
+    },
+}
 
 /// A partial update; `None` and absent fields are left alone.
 #[derive(Debug, Default, Clone)]
@@ -19,13 +33,17 @@ pub struct ProfileUpdate {
     /// Answer a fresh token pair (a new session from this client) when the username changes:
     /// the tokens carry the old name.
     pub reissue_for: Option<ClientInfo>,
+    /// Turn the second factor on or off in the same transaction.
+    pub two_factor: Option<TwoFactorSwitch>,
 }
 
-/// The account after an update, and a fresh pair when the username (a token claim) changed.
+/// The account after an update, a fresh pair when the username (a token claim) changed, and
+/// the enrolment to scan when 2FA was turned on.
 #[derive(Debug)]
 pub struct Updated {
     pub user: User,
     pub tokens: Option<TokenPair>,
+    pub enrolment: Option<Enrolment>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +55,18 @@ pub enum UpdateError {
     #[error("the account no longer exists")]
     Gone,
     #[error(transparent)]
+    TwoFactor(TwoFactorError),
+    #[error(transparent)]
     Internal(#[from] Internal),
+}
+
+impl From<TwoFactorError> for UpdateError {
+    fn from(e: TwoFactorError) -> Self {
+        match e {
+            TwoFactorError::Internal(e) => Self::Internal(e),
+            other => Self::TwoFactor(other),
+        }
+    }
 }
 
 impl From<StoreError> for UpdateError {
@@ -78,6 +107,9 @@ impl Accounts {
         Ok(self.store.user_by_id(id).await?)
     }
 
+    /// Change the account's fields, and its 2FA switch, in one transaction: nothing is
+    /// written when any part is refused. Turning 2FA off runs at the constant pace of every
+    /// second-factor attempt.
     #[tracing::instrument(skip_all, fields(user_id = id.0))]
     pub async fn update_profile(
         &self,
@@ -85,7 +117,34 @@ impl Accounts {
         change: ProfileUpdate,
     ) -> Result<Updated, UpdateError> {
         self.check_unique(id, &change).await?;
-        let mut tx = self.begin().await?;
+        match &change.two_factor {
+            Some(TwoFactorSwitch::Off { .. }) => paced(self.apply_update(id, change)).await,
+            _ => self.apply_update(id, change).await,
+        }
+    }
+
+    async fn apply_update(
+        &self,
+        id: UserId,
+        change: ProfileUpdate,
+    ) -> Result<Updated, UpdateError> {
+        let mut tx = match &change.two_factor {
+            Some(TwoFactorSwitch::Off { password, proof }) => {
+                let user = self.store.user_by_id(id).await?.ok_or(UpdateError::Gone)?;
+                if !user.two_fa_enabled {
+                    return Err(TwoFactorError::NotEnabled.into());
+                }
+                let (Some(password), Some(proof)) = (password, proof) else {
+                    return Err(TwoFactorError::ProofMissing {
+                        password: password.is_none(),
+                        code: proof.is_none(),
+                    }
+                    .into());
+                };
+                self.step_up(&user, password, proof, Accept::ANY).await?
+            }
+            _ => self.begin().await?,
+        };
         let mut user = tx.user_by_id(id).await?.ok_or(UpdateError::Gone)?;
         let renamed = change
             .username
@@ -107,6 +166,15 @@ impl Accounts {
             user.profile.set(field, value);
         }
         tx.update_user(&user).await?;
+        let enrolment = match &change.two_factor {
+            Some(TwoFactorSwitch::On) => Some(self.require_totp(tx.as_mut(), &mut user).await?),
+            Some(TwoFactorSwitch::Off { .. }) => {
+                self.turn_off_two_factor(tx.as_mut(), &user).await?;
+                user.two_fa_enabled = false;
+                None
+            }
+            None => None,
+        };
         if new_email.is_some() {
             self.queue_link_mail(tx.as_mut(), Link::VerifyEmail, &user)
                 .await?;
@@ -116,7 +184,11 @@ impl Accounts {
             _ => None,
         };
         self.commit_with_mail(tx).await?;
-        Ok(Updated { user, tokens })
+        Ok(Updated {
+            user,
+            tokens,
+            enrolment,
+        })
     }
 
     /// Uniqueness of a new username or e-mail, checked before writing so both are reported.

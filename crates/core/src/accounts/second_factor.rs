@@ -32,20 +32,36 @@ pub enum SecondFactor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proof {
     Totp,
+    /// The first code of a pending enrolment, which it confirmed.
+    TotpEnrolment,
     EmailCode,
     Recovery,
 }
 
-/// Which proofs a flow takes.
+/// Which proofs a flow takes beside the app's code (mailed codes only while they are on).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Accept {
     pub email: bool,
     pub recovery: bool,
 }
 
+impl Accept {
+    /// The app's code, a mailed code or a recovery code.
+    pub const ANY: Self = Self {
+        email: true,
+        recovery: true,
+    };
+    /// A code of six digits: the app's or a mailed one.
+    pub const CODES: Self = Self {
+        email: true,
+        recovery: false,
+    };
+}
+
 impl Accounts {
     /// Check a second factor inside `tx`, using it up: a TOTP step is accepted once, a
-    /// mailed or recovery code is deleted. `None` when nothing matched.
+    /// mailed or recovery code is deleted. The first code of a pending enrolment confirms it.
+    /// `None` when nothing matched.
     pub(super) async fn prove(
         &self,
         tx: &mut dyn Tx,
@@ -60,20 +76,30 @@ impl Accounts {
         };
         let hashes = &self.two_factor.codes;
         if totp_allowed && is_six_digits(&raw) {
-            let factor = self.store.totp_factor(user.id).await?;
-            let step = factor
-                .filter(|f| f.confirmed_at.is_some())
-                .and_then(|f| self.totp_secret(&f))
-                .and_then(|s| s.matching_step(&raw, now));
-            if let Some(step) = step {
+            let factor = tx.totp_factor(user.id).await?;
+            let email_ok = accept.email && self.email_codes_for(factor.as_ref());
+            let matched = factor.and_then(|f| {
+                let step = self.totp_secret(&f)?.matching_step(&raw, now)?;
+                Some((step, f.confirmed_at.is_some()))
+            });
+            match matched {
                 // A replayed code (its step already used) proves nothing.
-                return Ok(tx
-                    .use_totp_step(user.id, step)
-                    .await?
-                    .then_some(Proof::Totp));
+                Some((step, true)) => {
+                    return Ok(tx
+                        .use_totp_step(user.id, step)
+                        .await?
+                        .then_some(Proof::Totp));
+                }
+                Some((step, false)) => {
+                    return Ok(tx
+                        .confirm_totp_factor(user.id, step, now)
+                        .await?
+                        .then_some(Proof::TotpEnrolment));
+                }
+                None => {}
             }
             let hash = hashes.hash(CodePurpose::LoginEmail.as_str(), &raw);
-            if accept.email
+            if email_ok
                 && tx
                     .consume_code(user.id, CodePurpose::LoginEmail, &hash, now)
                     .await?
@@ -91,6 +117,13 @@ impl Accounts {
             return Ok(Some(Proof::Recovery));
         }
         Ok(None)
+    }
+
+    /// Whether a mailed code proves the second factor of an account whose TOTP factor is
+    /// `factor`: when they are switched on, and always while an enrolment waits for its first
+    /// code (a QR code never scanned must lock nobody out).
+    pub(super) fn email_codes_for(&self, factor: Option<&TotpFactorRecord>) -> bool {
+        self.options.email_codes || factor.is_some_and(|f| f.confirmed_at.is_none())
     }
 
     /// Seconds the account must wait before its next code, after a burst of wrong ones.

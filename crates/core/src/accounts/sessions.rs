@@ -46,6 +46,35 @@ impl Accounts {
         Ok(pair)
     }
 
+    /// A fresh pair in the live session `session` of `user` (its family gains a refresh
+    /// token), or in a new session when there is none.
+    pub(super) async fn pair_in_session(
+        &self,
+        tx: &mut dyn Tx,
+        user: &User,
+        session: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<TokenPair, Internal> {
+        let live = match session {
+            Some(id) => tx
+                .session(id)
+                .await?
+                .filter(|s| s.user_id == user.id.0 && s.revoked_at.is_none()),
+            None => None,
+        };
+        let Some(live) = live else {
+            return self.open_session(tx, user, client).await;
+        };
+        let who = Subject {
+            user: user.id,
+            username: Some(user.username.as_str()),
+            session: Some(&live.id),
+        };
+        let pair = self.jwt.pair(who, self.now());
+        tx.add_outstanding(&pair.refresh_claims).await?;
+        Ok(pair)
+    }
+
     /// The account's live sessions, newest first.
     pub async fn sessions(&self, user: &User) -> Result<Vec<SessionRecord>, Internal> {
         Ok(self.store.sessions(user.id, self.now()).await?)
@@ -72,7 +101,7 @@ impl Accounts {
     #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
     pub async fn end_all_sessions(&self, user: &User) -> Result<(), Internal> {
         let mut tx = self.begin().await?;
-        tx.blacklist_all(user.id, self.now()).await?;
+        tx.blacklist_all(user.id, None, self.now()).await?;
         tx.commit().await?;
         tracing::info!("all sessions ended");
         Ok(())

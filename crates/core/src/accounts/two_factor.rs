@@ -1,5 +1,6 @@
-//! Two-factor authentication of an account: TOTP enrolment and its confirmation, recovery
-//! codes, turning 2FA off (the proof of a second factor itself is `second_factor`'s).
+//! Two-factor authentication of an account once enrolled: its state, recovery codes, mailed
+//! security codes, turning 2FA off (enrolment is `enrolment`'s; the proof of a second factor
+//! itself is `second_factor`'s).
 
 use super::second_factor::{Accept, SecondFactor, paced};
 use super::{Accounts, Internal};
@@ -8,21 +9,12 @@ use crate::domain::{Password, User};
 use crate::mail::MailKind;
 use crate::ports::{CodePurpose, Tx};
 use crate::records::TotpFactorRecord;
-use crate::two_factor::{TotpSecret, new_recovery_code, new_six_digit_code, normalize_code};
+use crate::two_factor::{new_recovery_code, new_six_digit_code, normalize_code};
 
 /// Recovery codes issued at a time.
 pub const RECOVERY_CODE_COUNT: usize = 10;
 /// How long a mailed code (login or e-mail verification) stays valid.
 pub const MAILED_CODE_LIFETIME_SECS: i64 = 600;
-/// A TOTP enrolment waiting for its first code.
-#[derive(Debug, Clone)]
-pub struct Enrolment {
-    /// The shared secret, base32, for typing into an authenticator.
-    pub secret: Secret,
-    /// `otpauth://totp/…` with the site name as issuer, for a QR code.
-    pub uri: Secret,
-}
-
 /// An account's 2FA state as its owner may see it.
 #[derive(Debug, Clone)]
 pub struct TwoFactorStatus {
@@ -49,6 +41,11 @@ pub enum TwoFactorError {
     WrongCode,
     #[error("too many wrong codes; retry in {retry_after} s")]
     Throttled { retry_after: i64 },
+    #[error("codes by e-mail are switched off")]
+    EmailCodesOff,
+    /// Turning 2FA off needs the password and a second factor; these were not given.
+    #[error("the password or the second factor is missing")]
+    ProofMissing { password: bool, code: bool },
     #[error(transparent)]
     Internal(#[from] Internal),
 }
@@ -59,9 +56,6 @@ impl From<crate::ports::StoreError> for TwoFactorError {
     }
 }
 
-/// The methods an account with 2FA on can log in with.
-pub const METHODS: [&str; 3] = ["totp", "email", "recovery"];
-
 impl Accounts {
     pub async fn two_factor_status(&self, user: &User) -> Result<TwoFactorStatus, Internal> {
         let factor = self.store.totp_factor(user.id).await?;
@@ -71,85 +65,31 @@ impl Accounts {
             .await?;
         Ok(TwoFactorStatus {
             enabled: user.two_fa_enabled,
-            pending: factor.is_some_and(|f| f.confirmed_at.is_none()),
-            methods: match user.two_fa_enabled {
-                true => METHODS.to_vec(),
-                false => Vec::new(),
-            },
+            pending: factor.as_ref().is_some_and(|f| f.confirmed_at.is_none()),
+            methods: self.login_methods(user, factor.as_ref(), left),
             recovery_codes_left: left,
         })
     }
 
-    /// Start (or restart) a TOTP enrolment; 2FA stays off until a code confirms it.
-    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
-    pub async fn start_totp(&self, user: &User) -> Result<Enrolment, TwoFactorError> {
-        if user.two_fa_enabled {
-            return Err(TwoFactorError::AlreadyEnabled);
-        }
-        if !user.email_verified {
-            return Err(TwoFactorError::NeedsVerifiedEmail);
-        }
-        let secret = TotpSecret::generate();
-        let now = self.now();
-        let factor = TotpFactorRecord {
-            user_id: user.id.0,
-            secret: self.two_factor.sealing.seal(user.id, secret.as_bytes()),
-            confirmed_at: None,
-            last_step: 0,
-            created_at: now.0,
-        };
-        let mut tx = self.begin().await?;
-        tx.put_totp_factor(&factor).await?;
-        tx.commit().await?;
-        Ok(Enrolment {
-            secret: Secret::new(secret.base32()),
-            uri: Secret::new(secret.uri(self.site_name(), user.username.as_str())),
-        })
-    }
-
-    /// Confirm the pending enrolment with one valid code: 2FA is on, and the ten recovery
-    /// codes (shown this once) are returned.
-    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
-    pub async fn confirm_totp(
+    /// What answers a login of `user` whose TOTP factor is `factor`: the app's code, a
+    /// mailed code (see `email_codes_for`), and recovery codes while any are left.
+    pub(super) fn login_methods(
         &self,
         user: &User,
-        code: &Secret,
-    ) -> Result<Vec<Secret>, TwoFactorError> {
-        if user.two_fa_enabled {
-            return Err(TwoFactorError::AlreadyEnabled);
-        }
-        if !user.email_verified {
-            return Err(TwoFactorError::NeedsVerifiedEmail);
-        }
-        let factor = self
-            .store
-            .totp_factor(user.id)
-            .await?
-            .filter(|f| f.confirmed_at.is_none())
-            .ok_or(TwoFactorError::NoPendingEnrolment)?;
-        let now = self.now();
-        let step = paced(async {
-            self.totp_secret(&factor)
-                .and_then(|s| s.matching_step(&normalize_code(code.expose()), now))
-        })
-        .await
-        .ok_or(TwoFactorError::WrongCode)?;
-        let mut tx = self.begin().await?;
-        let confirmed = TotpFactorRecord {
-            confirmed_at: Some(now.0),
-            last_step: step,
-            ..factor
+        factor: Option<&TotpFactorRecord>,
+        recovery_codes_left: i64,
+    ) -> Vec<&'static str> {
+        let Some(factor) = factor.filter(|_| user.two_fa_enabled) else {
+            return Vec::new();
         };
-        tx.put_totp_factor(&confirmed).await?;
-        let mut user = user.clone();
-        user.two_fa_enabled = true;
-        tx.update_user(&user).await?;
-        let codes = self.new_recovery_codes(tx.as_mut(), &user).await?;
-        self.queue_plain_mail(tx.as_mut(), MailKind::TwoFactorEnabled, &user, &user.email)
-            .await?;
-        self.commit_with_mail(tx).await?;
-        tracing::info!("two-factor authentication enabled");
-        Ok(codes)
+        let mut methods = vec!["totp"];
+        if self.email_codes_for(Some(factor)) {
+            methods.push("email");
+        }
+        if recovery_codes_left > 0 {
+            methods.push("recovery");
+        }
+        methods
     }
 
     /// Turn 2FA off: the password and a current TOTP code or a recovery code.
@@ -162,27 +102,55 @@ impl Accounts {
     ) -> Result<(), TwoFactorError> {
         // At the constant pace, with no transaction held open while waiting.
         paced(async {
-            let accept = Accept {
-                email: false,
-                recovery: true,
-            };
-            let mut tx = self.step_up(user, password, proof, accept).await?;
-            tx.delete_totp_factor(user.id).await?;
-            for purpose in [CodePurpose::Recovery, CodePurpose::LoginEmail] {
-                tx.replace_codes(user.id, purpose, &[], None, self.now())
-                    .await?;
-            }
-            tx.clear_challenges(user.id).await?;
-            let mut user = user.clone();
-            user.two_fa_enabled = false;
-            tx.update_user(&user).await?;
-            self.queue_plain_mail(tx.as_mut(), MailKind::TwoFactorDisabled, &user, &user.email)
-                .await?;
+            let mut tx = self.step_up(user, password, proof, Accept::ANY).await?;
+            self.turn_off_two_factor(tx.as_mut(), user).await?;
             self.commit_with_mail(tx).await?;
-            tracing::info!("two-factor authentication disabled");
             Ok(())
         })
         .await
+    }
+
+    /// Inside a transaction that proved a second factor: the factor, its codes and the logins
+    /// waiting for it go, logging in needs the password only, and the owner is mailed.
+    pub(super) async fn turn_off_two_factor(
+        &self,
+        tx: &mut dyn Tx,
+        user: &User,
+    ) -> Result<(), Internal> {
+        tx.delete_totp_factor(user.id).await?;
+        for purpose in [CodePurpose::Recovery, CodePurpose::LoginEmail] {
+            tx.replace_codes(user.id, purpose, &[], None, self.now())
+                .await?;
+        }
+        tx.clear_challenges(user.id).await?;
+        tx.set_two_fa_enabled(user.id, false).await?;
+        self.queue_plain_mail(tx, MailKind::TwoFactorDisabled, user, &user.email)
+            .await?;
+        tracing::info!(user_id = user.id.0, "two-factor authentication disabled");
+        Ok(())
+    }
+
+    /// Mail the owner of an account with 2FA on a six-digit code that proves the second
+    /// factor where one is asked while logged in (turning 2FA off, new recovery codes, a new
+    /// authenticator): the way out for whoever lost the authenticator app.
+    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
+    pub async fn send_security_code(&self, user: &User) -> Result<(), TwoFactorError> {
+        if !user.two_fa_enabled {
+            return Err(TwoFactorError::NotEnabled);
+        }
+        let factor = self.store.totp_factor(user.id).await?;
+        if !self.email_codes_for(factor.as_ref()) {
+            return Err(TwoFactorError::EmailCodesOff);
+        }
+        let mut tx = self.begin().await?;
+        let code = self
+            .new_mailed_code(tx.as_mut(), user, CodePurpose::LoginEmail)
+            .await?;
+        let mut mail = self.mail_for(user, MailKind::SecurityCode);
+        mail.context.code = Some(code.expose().to_owned());
+        tx.enqueue_mail(&mail, self.now()).await?;
+        self.commit_with_mail(tx).await?;
+        Ok(())
     }
 
     /// A new set of recovery codes (the old set is void): the password and a current code.
@@ -194,12 +162,8 @@ impl Accounts {
         code: &Secret,
     ) -> Result<Vec<Secret>, TwoFactorError> {
         paced(async {
-            let accept = Accept {
-                email: false,
-                recovery: false,
-            };
             let proof = SecondFactor::Code(code.clone());
-            let mut tx = self.step_up(user, password, &proof, accept).await?;
+            let mut tx = self.step_up(user, password, &proof, Accept::CODES).await?;
             let codes = self.new_recovery_codes(tx.as_mut(), user).await?;
             tx.commit().await?;
             Ok(codes)
@@ -210,7 +174,7 @@ impl Accounts {
     /// The password and a second factor of an account with 2FA on: the open transaction
     /// that consumed the factor, or why not (a wrong code is counted and committed). Callers
     /// run it at the constant pace.
-    async fn step_up(
+    pub(super) async fn step_up(
         &self,
         user: &User,
         password: &Password,
@@ -238,7 +202,7 @@ impl Accounts {
     }
 
     /// Ten fresh recovery codes, replacing the old set inside `tx`.
-    async fn new_recovery_codes(
+    pub(super) async fn new_recovery_codes(
         &self,
         tx: &mut dyn Tx,
         user: &User,

@@ -1,27 +1,26 @@
 //! `''` (create, staff list), `<username>/`, `update/<username>/`, `delete/<username>/`.
 
-use super::session::AuthApi;
-use super::{RESERVED_USERNAMES, errors, view};
+use super::{errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
 use crate::django;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
-use crate::two_factor::{self, Dialect, answers};
+use crate::two_factor::{self, answers};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tessera_core::accounts::{
-    AccountKind, Enrolment, ProfileUpdate, Registration, SecondFactor, TwoFactorError,
-};
-use tessera_core::domain::{ClientInfo, Lang, Password, User};
+use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration, TwoFactorSwitch};
+use tessera_core::domain::{ClientInfo, Lang, User};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
 /// The original accepted `two_fa_enable`; `two_fa_enabled` is what it answers.
 const TWO_FA_FIELDS: [&str; 2] = ["two_fa_enable", "two_fa_enabled"];
+/// The original's `Ok` (and, after a rename, `OK`) of a successful `update/`.
+const UPDATED: &str = "Update successful";
 
 pub async fn create(
     State(state): State<AppState>,
@@ -30,6 +29,7 @@ pub async fn create(
 ) -> Answer {
     state.limits.ip(Rule::SignupIp, &client).await?;
     let mut f = Fields::new(body);
+    errors::check_passwords_match(&mut f, "password", "password2");
     let read = f
         .username("username")
         .zip(f.email("email"))
@@ -41,15 +41,7 @@ pub async fn create(
         Some(Lang::default())
     };
     let two_fa = two_fa_field(&mut f);
-    if let Some(name) = f.peek("username")
-        && RESERVED_USERNAMES.contains(&name.to_ascii_lowercase().as_str())
-    {
-        f.error("username", "This username is reserved.");
-    }
-    let (((username, email), password), password2) = f.finish_with(read)?;
-    if password.expose() != password2.expose() {
-        return Err(ApiError::field("password", &[errors::PASSWORDS_DIFFER]));
-    }
+    let (((username, email), password), _) = f.finish_with(read)?;
     if let Some((name, true)) = two_fa {
         return Err(ApiError::field(name, &[answers::NEEDS_VERIFIED_EMAIL]));
     }
@@ -104,7 +96,8 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn put(
+/// PUT and PATCH alike, as in the original: a partial update of the fields given.
+pub async fn update(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Client(client): Client,
@@ -112,32 +105,36 @@ pub async fn put(
     Body(body): Body,
 ) -> Answer {
     owner(&me, &username)?;
-    update(&state, &me, client, body, false).await
-}
-
-pub async fn patch(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Client(client): Client,
-    Path(username): Path<String>,
-    Body(body): Body,
-) -> Answer {
-    owner(&me, &username)?;
-    update(&state, &me, client, body, true).await
-}
-
-/// PUT needs username, email and lang; PATCH any subset. Password fields are refused, but
-/// for the password that turning 2FA off needs (with a code, as at `2fa/disable/`).
-async fn update(
-    state: &AppState,
-    me: &User,
-    client: ClientInfo,
-    body: Value,
-    partial: bool,
-) -> Answer {
     let mut f = Fields::new(body);
-    let two_fa = two_fa_field(&mut f);
-    let turn_off = matches!(two_fa, Some((_, false))) && me.two_fa_enabled;
+    let (change, switch) = read_update(&mut f, client);
+    f.finish().map_err(errors::invalid_update)?;
+    let updated = state
+        .accounts
+        .update_profile(me.id, change)
+        .await
+        .map_err(|e| errors::update(e, switch))?;
+    let mut body = view::account(&updated.user);
+    if let Value::Object(map) = &mut body {
+        map.insert("Ok".into(), json!(UPDATED));
+        if let Some(tokens) = updated.tokens {
+            map.insert("OK".into(), json!(UPDATED));
+            map.insert("new username".into(), json!(updated.user.username.as_str()));
+            map.insert("access".into(), json!(tokens.access));
+            map.insert("refresh".into(), json!(tokens.refresh));
+        }
+        if let Some(enrolment) = updated.enrolment {
+            map.extend(answers::enrolment(&enrolment, false));
+        }
+    }
+    Ok((StatusCode::OK, Json(body)))
+}
+
+/// An `update/` body: the fields given, and the 2FA switch with the field it came in.
+/// Password fields are refused (the original stored them as given), but for the password
+/// that turning 2FA off is proved with.
+fn read_update(f: &mut Fields, client: ClientInfo) -> (ProfileUpdate, &'static str) {
+    let two_fa = two_fa_field(f);
+    let turn_off = matches!(two_fa, Some((_, false)));
     for field in ["password", "password2", "new_password", "new_password2"] {
         if f.has(field) && !(turn_off && field == "password") {
             f.error(
@@ -146,86 +143,31 @@ async fn update(
             );
         }
     }
-    let wanted = |f: &Fields, name: &str| !partial || f.has(name);
-    let username = if wanted(&f, "username") {
-        f.username("username")
-    } else {
-        None
-    };
-    let email = if wanted(&f, "email") {
-        f.email("email")
-    } else {
-        None
-    };
-    let lang = if wanted(&f, "lang") {
-        f.lang("lang")
-    } else {
-        None
-    };
-    let proof = turn_off.then(|| {
-        f.password("password")
-            .zip(two_factor::second_factor(&mut f))
-    });
+    let username = f.has("username").then(|| f.username("username")).flatten();
+    let email = f.has("email").then(|| f.email("email")).flatten();
+    let lang = f.has("lang").then(|| f.lang("lang")).flatten();
     let (_, fields) = f.profile();
-    let proof = match proof {
-        Some(read) => Some(f.finish_with(read)?),
-        None => f.finish().map(|()| None)?,
-    };
-    let enrolment = switch_two_fa(state, me, two_fa, proof).await?;
+    let two_factor = two_fa.map(|(_, on)| match on {
+        true => TwoFactorSwitch::On,
+        false => TwoFactorSwitch::Off {
+            password: f.has("password").then(|| f.password("password")).flatten(),
+            proof: ["code", "otp", "recovery_code"]
+                .iter()
+                .any(|n| f.has(n))
+                .then(|| two_factor::second_factor(f, "code"))
+                .flatten()
+                .map(|(_, proof)| proof),
+        },
+    });
     let change = ProfileUpdate {
         username,
         email,
         lang,
         fields,
         reissue_for: Some(client),
+        two_factor,
     };
-    let updated = state
-        .accounts
-        .update_profile(me.id, change)
-        .await
-        .map_err(errors::update)?;
-    let mut body = view::account(&updated.user);
-    if let Value::Object(map) = &mut body {
-        if let Some(tokens) = updated.tokens {
-            map.insert("access".into(), json!(tokens.access));
-            map.insert("refresh".into(), json!(tokens.refresh));
-        }
-        if let Some(enrolment) = enrolment {
-            map.extend(answers::enrolment(&enrolment, false));
-        }
-    }
-    Ok((StatusCode::OK, Json(body)))
-}
-
-/// `two_fa_enable` true starts a TOTP enrolment (answered with its otpauth:// URI, as the
-/// original did; a code confirms it); false turns 2FA off with the password and a code.
-async fn switch_two_fa(
-    state: &AppState,
-    me: &User,
-    two_fa: Option<(&'static str, bool)>,
-    proof: Option<(Password, (&'static str, SecondFactor))>,
-) -> Result<Option<Enrolment>, ApiError> {
-    let management = |e| answers::management(e, AuthApi::PASSWORD, AuthApi::WRONG_PASSWORD);
-    match (two_fa, proof) {
-        (Some((name, true)), _) if !me.two_fa_enabled => {
-            match state.accounts.start_totp(me).await {
-                Ok(enrolment) => Ok(Some(enrolment)),
-                Err(TwoFactorError::NeedsVerifiedEmail) => {
-                    Err(ApiError::field(name, &[answers::NEEDS_VERIFIED_EMAIL]))
-                }
-                Err(e) => Err(management(e)),
-            }
-        }
-        (Some((_, false)), Some((password, (_, factor)))) => {
-            state
-                .accounts
-                .disable_two_factor(me, &password, &factor)
-                .await
-                .map_err(management)?;
-            Ok(None)
-        }
-        _ => Ok(None),
-    }
+    (change, two_fa.map_or(TWO_FA_FIELDS[1], |(name, _)| name))
 }
 
 /// The 2FA switch under whichever name the client used.

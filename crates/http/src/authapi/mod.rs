@@ -12,6 +12,7 @@ mod verify;
 mod view;
 
 use crate::AppState;
+use crate::auth::login_required;
 use crate::{sessions, two_factor};
 use axum::Router;
 use axum::routing::{MethodRouter, delete, get, post, put};
@@ -20,38 +21,53 @@ const BASE: &str = "/api/auth";
 
 pub fn routes() -> Router<AppState> {
     use session::AuthApi;
-    let routes: [(&str, MethodRouter<AppState>); 22] = [
+    // Views that need a login answer a wrong method with 401 before 405, as DRF does.
+    let private = login_required;
+    let routes: [(&str, MethodRouter<AppState>); 23] = [
         ("/", get(account::list).post(account::create)),
         ("/login/", post(session::login)),
         ("/otp/", post(session::otp)),
-        ("/sessions/", get(sessions::list).delete(sessions::end_all)),
-        ("/sessions/{id}/", delete(sessions::end)),
+        (
+            "/sessions/",
+            private(get(sessions::list).delete(sessions::end_all)),
+        ),
+        ("/sessions/{id}/", private(delete(sessions::end))),
         ("/otp/email/", post(two_factor::send_code)),
-        ("/2fa/", get(two_factor::status)),
-        ("/2fa/totp/", post(two_factor::enrol::<AuthApi>)),
-        ("/2fa/totp/confirm/", post(two_factor::confirm::<AuthApi>)),
-        ("/2fa/disable/", post(two_factor::disable::<AuthApi>)),
+        ("/2fa/", private(get(two_factor::status))),
+        (
+            "/2fa/email/",
+            private(post(two_factor::send_security_code::<AuthApi>)),
+        ),
+        ("/2fa/totp/", private(post(two_factor::enrol::<AuthApi>))),
+        (
+            "/2fa/totp/confirm/",
+            private(post(two_factor::confirm::<AuthApi>)),
+        ),
+        (
+            "/2fa/disable/",
+            private(post(two_factor::disable::<AuthApi>)),
+        ),
         (
             "/2fa/recovery_codes/",
-            post(two_factor::regenerate::<AuthApi>),
+            private(post(two_factor::regenerate::<AuthApi>)),
         ),
         ("/refresh/", post(session::refresh)),
         ("/logout/", post(session::logout)),
         ("/internal/auth/", post(internal::token)),
-        ("/dump_data/", get(export::dump)),
-        ("/verify_email/", post(verify::send)),
+        ("/dump_data/", private(get(export::dump))),
+        ("/verify_email/", private(post(verify::send))),
         ("/verify_email/confirm/", post(verify::confirm)),
         ("/verify_email/{uid}/{token}/", get(verify::follow_link)),
-        ("/delete/{username}/", delete(account::remove)),
+        ("/delete/{username}/", private(delete(account::remove))),
         (
             "/update/{username}/",
-            put(account::put).patch(account::patch),
+            private(put(account::update).patch(account::update)),
         ),
         (
             "/password/{username}/",
-            put(password::change).patch(password::change),
+            private(put(password::change).patch(password::change)),
         ),
-        ("/{username}/", get(account::get)),
+        ("/{username}/", private(get(account::get))),
     ];
     routes
         .into_iter()
@@ -63,31 +79,3 @@ pub fn routes() -> Router<AppState> {
                 .route(&bare, handler)
         })
 }
-
-/// Usernames that would collide with this dialect's routes.
-pub const RESERVED_USERNAMES: &[&str] = &[
-    "login",
-    "logout",
-    "refresh",
-    "otp",
-    "delete",
-    "update",
-    "password",
-    "password_reset",
-    "reset",
-    "dump_data",
-    "internal",
-    "verify_email",
-    "sessions",
-    "verify",
-    "jwks",
-    "keys",
-    "services",
-    "2fa",
-    "totp",
-    "recovery",
-    "me",
-    "admin",
-    "api",
-    "auth",
-];

@@ -2,17 +2,19 @@
 
 use super::errors;
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentSession, CurrentUser};
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
+use tessera_core::accounts::PasswordChange;
 
 pub async fn change(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
+    CurrentSession(session): CurrentSession,
     Client(client): Client,
     Path(username): Path<String>,
     Body(body): Body,
@@ -22,24 +24,29 @@ pub async fn change(
         return Err(errors::not_owner());
     }
     let mut f = Fields::new(body);
+    errors::check_passwords_match(&mut f, "new_password", "new_password2");
     let read = f
         .password("password")
         .zip(f.password("new_password"))
         .zip(f.password("new_password2"));
-    let ((current, new), again) = f.finish_with(read)?;
-    if new.expose() != again.expose() {
-        return Err(ApiError::field("new_password", &[errors::PASSWORDS_DIFFER]));
-    }
+    let ((current, new), _) = f.finish_with(read)?;
     state
         .limits
         .check(Rule::PasswordAccount, &me.id.0.to_string())
         .await?;
+    let how = PasswordChange {
+        session: session.as_deref(),
+        reissue_for: Some(&client),
+    };
     let pair = state
         .accounts
-        .change_password(&me, &current, &new, &client)
+        .change_password(&me, &current, &new, how)
         .await
         .map_err(errors::change_password)?;
-    Ok(Json(
-        json!({"detail": "Password changed.", "access": pair.access, "refresh": pair.refresh}),
-    ))
+    let mut body = json!({"detail": "Password changed."});
+    if let (Some(pair), Value::Object(map)) = (pair, &mut body) {
+        map.insert("access".into(), json!(pair.access));
+        map.insert("refresh".into(), json!(pair.refresh));
+    }
+    Ok(Json(body))
 }

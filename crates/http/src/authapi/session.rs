@@ -1,6 +1,8 @@
 //! `login/`, `otp/`, `refresh/` and `logout/`: SimpleJWT's views as the original configured
-//! them (login by username, rotation with blacklisting), and the login's second factor.
+//! them (login by username, rotation with blacklisting), and the login's second factor, with
+//! the original's `message` keys beside Tessera's.
 
+use super::errors;
 use crate::AppState;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
@@ -10,8 +12,8 @@ use crate::two_factor::{self, Dialect, answers};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
-use tessera_core::accounts::{LoginName, LoginOutcome, Rotation};
+use serde_json::{Map, Value, json};
+use tessera_core::accounts::{LoginName, LoginOutcome, Rotation, SecondStepError};
 use tessera_core::domain::User;
 use tessera_core::tokens::TokenPair;
 
@@ -21,6 +23,7 @@ pub struct AuthApi;
 impl Dialect for AuthApi {
     const PASSWORD: &'static str = "password";
     const WRONG_PASSWORD: &'static str = "Current password is incorrect.";
+    const EMAIL_CODE_PATH: &'static str = "/api/auth/otp/email/";
 
     fn pair(user: &User, pair: &TokenPair) -> Value {
         json!({"access": pair.access, "refresh": pair.refresh, "lang": user.lang.as_str()})
@@ -42,7 +45,9 @@ pub async fn login(
     state.limits.ip(Rule::LoginIp, &client).await?;
     let mut f = Fields::new(body);
     let read = f.required("username").zip(f.password("password"));
-    let (username, password) = f.finish_with(read)?;
+    let (username, password) = f
+        .finish_with(read)
+        .map_err(|e| e.with_key("detail", "Username and password are required."))?;
     let outcome = state
         .accounts
         .login(LoginName::Username(&username), &password, &client)
@@ -50,7 +55,11 @@ pub async fn login(
         .map_err(simplejwt::login)?;
     Ok(match outcome {
         LoginOutcome::Session(user, pair) => Json(AuthApi::pair(&user, &pair)).into_response(),
-        LoginOutcome::Challenge(_, challenge) => answers::challenge(&challenge),
+        LoginOutcome::Challenge(_, challenge) => {
+            let mut original = Map::new();
+            original.insert("message".into(), json!(errors::TWO_FA_REQUIRED));
+            answers::challenge(&challenge, AuthApi::EMAIL_CODE_PATH, original)
+        }
     })
 }
 
@@ -62,24 +71,43 @@ pub async fn otp(
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let mut f = Fields::new(body);
-    if f.has("ticket") {
+    let done = if f.has("ticket") {
         state.limits.ip(Rule::TwoFactorIp, &client).await?;
-        return two_factor::answer_challenge::<AuthApi>(&state, &client, f).await;
-    }
-    state.limits.ip(Rule::LoginIp, &client).await?;
-    let read = f
-        .required("username")
-        .zip(f.password("password"))
-        .zip(two_factor::second_factor(&mut f));
-    let ((username, password), (field, factor)) = f.finish_with(read)?;
-    let done = state
-        .accounts
-        .login_with_code(LoginName::Username(&username), &password, &factor, &client)
-        .await
-        .map_err(|e| answers::second_step(e, field))?;
-    let mut body = AuthApi::pair(&done.user, &done.pair);
-    if let (Some(codes), Value::Object(map)) = (&done.recovery_codes, &mut body) {
-        map.insert("recovery_codes".into(), answers::recovery_codes(codes));
+        let read = f
+            .required("ticket")
+            .zip(two_factor::second_factor(&mut f, "code"));
+        let (ticket, (field, factor)) = f.finish_with(read)?;
+        state
+            .accounts
+            .complete_login(&ticket, &factor, &client)
+            .await
+            .map_err(|e| answers::second_step(e, field))?
+    } else {
+        state.limits.ip(Rule::LoginIp, &client).await?;
+        // The original: no username or code is 400, no password is 401 as a wrong one.
+        let password_given = match f.peek("password") {
+            Some(text) => !text.is_empty(),
+            None => f.has("password"),
+        };
+        let read = f
+            .required("username")
+            .zip(two_factor::second_factor(&mut f, "otp"));
+        if let (Some((_, (field, _))), false) = (&read, password_given) {
+            return Err(errors::otp(SecondStepError::InvalidCredentials, field));
+        }
+        let read = read.zip(f.password("password"));
+        let ((username, (field, factor)), password) = f
+            .finish_with(read)
+            .map_err(|e| e.with_key("message", errors::OTP_FIELDS_REQUIRED))?;
+        state
+            .accounts
+            .login_with_code(LoginName::Username(&username), &password, &factor, &client)
+            .await
+            .map_err(|e| errors::otp(e, field))?
+    };
+    let mut body = two_factor::login_answer::<AuthApi>(&done);
+    if let Value::Object(map) = &mut body {
+        map.insert("message".into(), json!(errors::CODE_VERIFIED));
     }
     Ok(Json(body))
 }

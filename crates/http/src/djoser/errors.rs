@@ -1,12 +1,14 @@
 //! The one place where use-case errors become this dialect's status codes and bodies.
 
+use super::jwt::Djoser;
 use crate::django::{EMAIL_TAKEN, USERNAME_TAKEN};
 use crate::drf::ApiError;
+use crate::two_factor::{self, Dialect};
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
-    ActivateError, DeleteError, EmailResetConfirmError, Internal, ResendError, ResetConfirmError,
-    SetEmailError, SetPasswordError, UpdateError,
+    ActivateError, ChangePasswordError, DeleteError, EmailResetConfirmError, Internal, ResendError,
+    ResetConfirmError, SetEmailError, UpdateError,
 };
 
 const INVALID_UID: &str = "Invalid user id or user doesn't exist.";
@@ -41,6 +43,10 @@ pub fn update(e: UpdateError) -> ApiError {
         UpdateError::UsernameTaken => ApiError::field("username", &[USERNAME_TAKEN]),
         UpdateError::EmailTaken => ApiError::field("email", &[EMAIL_TAKEN]),
         UpdateError::Gone => not_found(),
+        // This dialect's updates carry no 2FA switch.
+        UpdateError::TwoFactor(e) => {
+            two_factor::answers::management(e, Djoser::PASSWORD, Djoser::WRONG_PASSWORD)
+        }
         UpdateError::Internal(e) => internal(e),
     }
 }
@@ -52,13 +58,15 @@ pub fn delete(e: DeleteError) -> ApiError {
     }
 }
 
-pub fn set_password(e: SetPasswordError) -> ApiError {
+pub fn set_password(e: ChangePasswordError) -> ApiError {
     match e {
-        SetPasswordError::WrongCurrent => ApiError::field("current_password", &[INVALID_PASSWORD]),
-        SetPasswordError::WeakPassword(p) => {
+        ChangePasswordError::WrongCurrent => {
+            ApiError::field("current_password", &[INVALID_PASSWORD])
+        }
+        ChangePasswordError::WeakPassword(p) => {
             ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
         }
-        SetPasswordError::Internal(e) => internal(e),
+        ChangePasswordError::Internal(e) => internal(e),
     }
 }
 

@@ -5,7 +5,7 @@ use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use crate::simplejwt;
-use crate::two_factor::{self, answers};
+use crate::two_factor::{Dialect, answers};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -17,9 +17,10 @@ use tessera_core::tokens::TokenPair;
 /// This dialect's 2FA endpoints: Djoser names the current password `current_password`.
 pub struct Djoser;
 
-impl two_factor::Dialect for Djoser {
+impl Dialect for Djoser {
     const PASSWORD: &'static str = "current_password";
     const WRONG_PASSWORD: &'static str = super::errors::INVALID_PASSWORD;
+    const EMAIL_CODE_PATH: &'static str = "/auth/jwt/2fa/email/";
 
     fn pair(_: &User, pair: &TokenPair) -> Value {
         json!({"refresh": pair.refresh, "access": pair.access})
@@ -42,10 +43,10 @@ pub async fn create(
         .await
         .map_err(simplejwt::login)?;
     Ok(match outcome {
-        LoginOutcome::Session(user, pair) => {
-            Json(<Djoser as two_factor::Dialect>::pair(&user, &pair)).into_response()
+        LoginOutcome::Session(user, pair) => Json(Djoser::pair(&user, &pair)).into_response(),
+        LoginOutcome::Challenge(_, challenge) => {
+            answers::challenge(&challenge, Djoser::EMAIL_CODE_PATH, Map::new())
         }
-        LoginOutcome::Challenge(_, challenge) => answers::challenge(&challenge),
     })
 }
 

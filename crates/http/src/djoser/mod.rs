@@ -10,6 +10,7 @@ mod passwords;
 mod view;
 
 use crate::AppState;
+use crate::auth::login_required;
 use crate::{sessions, two_factor};
 use axum::Json;
 use axum::Router;
@@ -20,38 +21,48 @@ use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 
 pub fn routes() -> Router<AppState> {
+    // Djoser's user views are one ViewSet: a method none of its actions serves meets its
+    // default permission (a login) before the 405, as DRF checks permissions first.
+    let users = login_required;
     let dialect = Router::new()
-        .route("/users/", get(account::list).post(account::register))
+        .route("/users/", users(get(account::list).post(account::register)))
         .route(
             "/users/me/",
-            get(account::me)
-                .put(account::put_me)
-                .patch(account::patch_me)
-                .delete(account::delete_me),
+            users(
+                get(account::me)
+                    .put(account::put_me)
+                    .patch(account::patch_me)
+                    .delete(account::delete_me),
+            ),
         )
         .route(
             "/users/{id}/",
-            get(account::by_id)
-                .put(account::put_by_id)
-                .patch(account::patch_by_id)
-                .delete(account::delete_by_id),
+            users(
+                get(account::by_id)
+                    .put(account::put_by_id)
+                    .patch(account::patch_by_id)
+                    .delete(account::delete_by_id),
+            ),
         )
         .route(
             "/users/me/sessions/",
-            get(sessions::list).delete(sessions::end_all),
+            users(get(sessions::list).delete(sessions::end_all)),
         )
-        .route("/users/me/sessions/{id}/", delete(sessions::end))
-        .route("/users/activation/", post(activation::activate))
-        .route("/users/resend_activation/", post(activation::resend))
-        .route("/users/set_password/", post(passwords::set))
-        .route("/users/reset_password/", post(passwords::reset))
+        .route("/users/me/sessions/{id}/", users(delete(sessions::end)))
+        .route("/users/activation/", users(post(activation::activate)))
+        .route("/users/resend_activation/", users(post(activation::resend)))
+        .route("/users/set_password/", users(post(passwords::set)))
+        .route("/users/reset_password/", users(post(passwords::reset)))
         .route(
             "/users/reset_password_confirm/",
-            post(passwords::reset_confirm),
+            users(post(passwords::reset_confirm)),
         )
-        .route("/users/set_email/", post(email::set))
-        .route("/users/reset_email/", post(email::reset))
-        .route("/users/reset_email_confirm/", post(email::reset_confirm))
+        .route("/users/set_email/", users(post(email::set)))
+        .route("/users/reset_email/", users(post(email::reset)))
+        .route(
+            "/users/reset_email_confirm/",
+            users(post(email::reset_confirm)),
+        )
         .route("/user/confirm-activation/{email}", get(activation::status))
         .route("/user/confirm-activation/{email}/", get(activation::status))
         .route("/jwt/create/", post(jwt::create))
@@ -70,6 +81,7 @@ pub fn routes() -> Router<AppState> {
 /// the slash, as SimpleJWT's paths), the account's 2FA under `users/me/2fa/`.
 fn two_factor_routes() -> Router<AppState> {
     use jwt::Djoser;
+    let users = login_required;
     let mut router = Router::new();
     for (path, handler) in [
         ("/jwt/2fa/", post(two_factor::second_step::<Djoser>)),
@@ -80,19 +92,26 @@ fn two_factor_routes() -> Router<AppState> {
             .route(path.trim_end_matches('/'), handler);
     }
     router
-        .route("/users/me/2fa/", get(two_factor::status))
-        .route("/users/me/2fa/totp/", post(two_factor::enrol::<Djoser>))
+        .route("/users/me/2fa/", users(get(two_factor::status)))
+        .route(
+            "/users/me/2fa/email/",
+            users(post(two_factor::send_security_code::<Djoser>)),
+        )
+        .route(
+            "/users/me/2fa/totp/",
+            users(post(two_factor::enrol::<Djoser>)),
+        )
         .route(
             "/users/me/2fa/totp/confirm/",
-            post(two_factor::confirm::<Djoser>),
+            users(post(two_factor::confirm::<Djoser>)),
         )
         .route(
             "/users/me/2fa/disable/",
-            post(two_factor::disable::<Djoser>),
+            users(post(two_factor::disable::<Djoser>)),
         )
         .route(
             "/users/me/2fa/recovery_codes/",
-            post(two_factor::regenerate::<Djoser>),
+            users(post(two_factor::regenerate::<Djoser>)),
         )
 }
 

@@ -2,17 +2,19 @@
 
 use super::errors;
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentSession, CurrentUser};
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::extract::State;
 use axum::http::StatusCode;
+use tessera_core::accounts::PasswordChange;
 
 pub async fn set(
     State(state): State<AppState>,
     Client(client): Client,
     CurrentUser(me): CurrentUser,
+    CurrentSession(session): CurrentSession,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     state.limits.ip(Rule::PasswordIp, &client).await?;
@@ -27,7 +29,15 @@ pub async fn set(
         .await?;
     state
         .accounts
-        .set_password(&me, &current, &new)
+        .change_password(
+            &me,
+            &current,
+            &new,
+            PasswordChange {
+                session: session.as_deref(),
+                reissue_for: None,
+            },
+        )
         .await
         .map_err(errors::set_password)?;
     Ok(StatusCode::NO_CONTENT)

@@ -8,7 +8,7 @@ use tessera_core::domain::{
     EmailAddress, Lang, ParseError, Password, Profile, ProfileField, Username,
 };
 
-const REQUIRED: &str = "This field is required.";
+pub const REQUIRED: &str = "This field is required.";
 const NULL: &str = "This field may not be null.";
 const BLANK: &str = "This field may not be blank.";
 const NOT_STRING: &str = "Not a valid string.";

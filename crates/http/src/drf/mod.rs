@@ -7,4 +7,4 @@ mod fields;
 
 pub use body::Body;
 pub use error::{ApiError, not_found, throttled};
-pub use fields::{FieldErrors, Fields};
+pub use fields::{FieldErrors, Fields, REQUIRED};

@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 use tessera_core::Secret;
-use tessera_core::accounts::SecondFactor;
+use tessera_core::accounts::{CodeLogin, SecondFactor};
 use tessera_core::domain::{ClientInfo, User};
 use tessera_core::tokens::TokenPair;
 
@@ -24,6 +24,8 @@ pub trait Dialect: Send + Sync + 'static {
     const PASSWORD: &'static str;
     /// The message for a wrong current password.
     const WRONG_PASSWORD: &'static str;
+    /// Where a login code for a challenge's ticket is mailed, as the challenge tells it.
+    const EMAIL_CODE_PATH: &'static str;
     /// The token pair as this dialect's login answers it.
     fn pair(user: &User, pair: &TokenPair) -> Value;
 }
@@ -44,15 +46,27 @@ pub async fn status(State(state): State<AppState>, CurrentUser(me): CurrentUser)
     })))
 }
 
-/// Start a TOTP enrolment; `?qr=png` adds a PNG of the QR code.
+/// Start a TOTP enrolment; `?qr=png` adds a PNG of the QR code. With 2FA on, the password
+/// and a second factor in the body replace the authenticator.
 pub async fn enrol<D: Dialect>(
     State(state): State<AppState>,
+    Client(client): Client,
     CurrentUser(me): CurrentUser,
     RawQuery(query): RawQuery,
+    Body(body): Body,
 ) -> Answer {
+    let mut f = Fields::new(body);
+    let proof = if f.has(D::PASSWORD) {
+        state.limits.ip(Rule::PasswordIp, &client).await?;
+        let read = f.password(D::PASSWORD).zip(second_factor(&mut f, "code"));
+        let (password, (_, factor)) = f.finish_with(read)?;
+        Some((password, factor))
+    } else {
+        None
+    };
     let enrolment = state
         .accounts
-        .start_totp(&me)
+        .start_totp(&me, proof)
         .await
         .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
     Ok(Json(Value::Object(answers::enrolment(
@@ -90,7 +104,7 @@ pub async fn disable<D: Dialect>(
 ) -> Answer {
     state.limits.ip(Rule::PasswordIp, &client).await?;
     let mut f = Fields::new(body);
-    let read = f.password(D::PASSWORD).zip(second_factor(&mut f));
+    let read = f.password(D::PASSWORD).zip(second_factor(&mut f, "code"));
     let (password, (_, factor)) = f.finish_with(read)?;
     state
         .accounts
@@ -137,14 +151,46 @@ pub async fn answer_challenge<D: Dialect>(
     client: &ClientInfo,
     mut f: Fields,
 ) -> Answer {
-    let read = f.required("ticket").zip(second_factor(&mut f));
+    let read = f.required("ticket").zip(second_factor(&mut f, "code"));
     let (ticket, (field, factor)) = f.finish_with(read)?;
-    let (user, pair) = state
+    let done = state
         .accounts
         .complete_login(&ticket, &factor, client)
         .await
         .map_err(|e| answers::second_step(e, field))?;
-    Ok(Json(D::pair(&user, &pair)))
+    Ok(Json(login_answer::<D>(&done)))
+}
+
+/// A login with its second factor as dialect `D` answers it, with the recovery codes when
+/// the code also confirmed the enrolment.
+pub fn login_answer<D: Dialect>(done: &CodeLogin) -> Value {
+    let mut body = D::pair(&done.user, &done.pair);
+    if let (Some(codes), Value::Object(map)) = (&done.recovery_codes, &mut body) {
+        map.insert("recovery_codes".into(), answers::recovery_codes(codes));
+    }
+    body
+}
+
+/// Mail the caller a security code, the second factor of the step-ups here when the
+/// authenticator app is lost.
+pub async fn send_security_code<D: Dialect>(
+    State(state): State<AppState>,
+    Client(client): Client,
+    CurrentUser(me): CurrentUser,
+) -> Answer {
+    state.limits.ip(Rule::TwoFactorIp, &client).await?;
+    state
+        .limits
+        .check(Rule::PasswordAccount, &me.id.0.to_string())
+        .await?;
+    state
+        .accounts
+        .send_security_code(&me)
+        .await
+        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+    Ok(Json(
+        json!({"detail": "A security code was sent to the account's e-mail address."}),
+    ))
 }
 
 /// Mail a login code for a challenge: `{ticket}`.
@@ -168,8 +214,12 @@ pub async fn send_code(
 }
 
 /// The second factor of a body, and the field it came in: `recovery_code`, else `code` or
-/// `otp` (six digits, or a recovery code).
-pub fn second_factor(f: &mut Fields) -> Option<(&'static str, SecondFactor)> {
+/// `otp` (six digits, or a recovery code); when none is there, `missing` is the field named
+/// as required.
+pub fn second_factor(
+    f: &mut Fields,
+    missing: &'static str,
+) -> Option<(&'static str, SecondFactor)> {
     if f.has("recovery_code") {
         let code = f.required("recovery_code")?;
         return Some(("recovery_code", SecondFactor::Recovery(Secret::new(code))));
@@ -177,7 +227,7 @@ pub fn second_factor(f: &mut Fields) -> Option<(&'static str, SecondFactor)> {
     let name = ["code", "otp"]
         .into_iter()
         .find(|n| f.has(n))
-        .unwrap_or("code");
+        .unwrap_or(missing);
     let code = f.required(name)?;
     Some((name, SecondFactor::Code(Secret::new(code))))
 }

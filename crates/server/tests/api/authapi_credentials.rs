@@ -123,7 +123,8 @@ async fn password_change_needs_the_current_one_revokes_other_sessions_and_mails(
         )
         .await,
         StatusCode::BAD_REQUEST,
-        json!({"new_password": ["Password fields didn't match."]}),
+        json!({"new_password": ["Password fields didn't match."],
+               "non_field_errors": ["Passwords do not match"]}),
     )
     .await;
     expect(app.send_auth(Method::PUT, "/api/auth/password/ann/", &access, change(PASSWORD, "a", "a")).await,

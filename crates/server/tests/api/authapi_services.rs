@@ -57,7 +57,8 @@ async fn bad_service_credentials_are_400() {
     let app = TestApp::spawn().await;
     let (ok, _, err) = app.cli(&["service", "add", "history"], "history-secret-00001\n");
     assert!(ok, "{err}");
-    let refused = json!({"detail": "Invalid service credentials."});
+    let refused = json!({"detail": "Invalid service credentials.",
+                         "non_field_errors": ["Invalid credentials"]});
     expect(
         app.post(
             "/api/auth/internal/auth/",

@@ -48,7 +48,8 @@ async fn login_answers_a_pair_and_the_language_with_and_without_slash() {
     expect(
         app.post("/api/auth/login/", json!({})).await,
         StatusCode::BAD_REQUEST,
-        json!({"username": ["This field is required."], "password": ["This field is required."]}),
+        json!({"detail": "Username and password are required.",
+               "username": ["This field is required."], "password": ["This field is required."]}),
     )
     .await;
     app.stop().await;

@@ -70,12 +70,29 @@ async fn wrong_method_is_405_with_allow() {
         json!({"detail": "Method \"GET\" not allowed."}),
     )
     .await;
+    // Djoser's user views authenticate before they look at the method, as DRF does: an
+    // anonymous caller gets 401, a logged-in one the 405.
     let r = app
         .client
         .delete(app.url("/auth/users/activation/"))
         .send()
         .await
         .unwrap();
+    expect(
+        r,
+        StatusCode::UNAUTHORIZED,
+        json!({"detail": "Authentication credentials were not provided."}),
+    )
+    .await;
+    let (_, access, _) = app.logged_in("ann@x.io", "ann").await;
+    let r = app
+        .client
+        .delete(app.url("/auth/users/activation/"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["allow"], "POST");
     expect(
         r,
         StatusCode::METHOD_NOT_ALLOWED,

@@ -23,7 +23,7 @@ async fn two_fa_is_refused_until_the_address_is_verified_by_link_or_code() {
         )
         .await,
         StatusCode::BAD_REQUEST,
-        json!({"two_fa_enabled": [NEEDS_VERIFIED]}),
+        json!({"two_fa_enabled": [NEEDS_VERIFIED], "Error": "Invalid data"}),
     )
     .await;
     expect(
@@ -135,7 +135,8 @@ async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off
     let access = app.api_access("ann").await;
     app.api_verify_email("ann@x.io", &access).await;
 
-    // As the original: PATCH two_fa_enable answers the otpauth:// URI.
+    // As the original: PATCH two_fa_enable answers the otpauth:// URI, and 2FA is on from
+    // then (`authapi_original_2fa.rs` follows the original client's whole flow).
     let (status, body) = status_json(
         app.send_auth(
             Method::PATCH,
@@ -152,9 +153,9 @@ async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off
     assert!(uri.starts_with("otpauth://totp/Tessera:ann?"), "{uri}");
     assert!(uri.contains(&format!("secret={secret}")) && uri.contains("issuer=Tessera"));
     assert!(body["qr_svg"].as_str().unwrap().starts_with("<svg"));
-    // Not on until a code confirms it: login still answers the pair.
-    assert_eq!(body["two_fa_enabled"], false);
-    app.api_login("ann", PASSWORD).await;
+    assert_eq!(body["otp_uri"], body["otpauth_url"]);
+    assert_eq!(body["two_fa_enabled"], true);
+    app.api_ticket("ann").await;
 
     // The original's one-call login confirms the enrolment and answers the recovery codes.
     let otp =
@@ -162,7 +163,7 @@ async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off
     expect(
         app.post("/api/auth/otp/", otp(PASSWORD, "000000x")).await,
         StatusCode::BAD_REQUEST,
-        json!({"otp": ["Invalid or expired code."]}),
+        json!({"otp": ["Invalid or expired code."], "message": "Invalid code"}),
     )
     .await;
     let code = app.totp(&secret);
@@ -194,7 +195,8 @@ async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off
         )
         .await,
         StatusCode::UNAUTHORIZED,
-        json!({"detail": "No active account found with the given credentials"}),
+        json!({"detail": "No active account found with the given credentials",
+               "message": "Invalid credentials"}),
     )
     .await;
     let (status, body) = status_json(
@@ -253,12 +255,17 @@ async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off
             .extend(proof.as_object().unwrap().clone());
         app.send_auth(Method::PATCH, "/api/auth/update/ann/", &access, body)
     };
-    expect(
-        off(json!({})).await,
-        StatusCode::BAD_REQUEST,
-        json!({"code": ["This field is required."]}),
-    )
-    .await;
+    let (status, body) = status_json(off(json!({})).await).await;
+    assert_eq!(
+        (status, &body["code"], &body["Error"]),
+        (
+            StatusCode::BAD_REQUEST,
+            &json!(["This field is required."]),
+            &json!("Invalid data")
+        ),
+        "{body}"
+    );
+    assert!(body["error"].as_str().unwrap().contains("code"), "{body}");
     let (status, body) = status_json(off(json!({"otp": code})).await).await;
     assert_eq!(
         (status, &body["code"][0]),
@@ -268,7 +275,7 @@ async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off
         app.send_auth(Method::PATCH, "/api/auth/update/ann/", &access,
             json!({"two_fa_enable": false, "password": "wrong-password", "otp": app.next_totp(&secret)})).await,
         StatusCode::BAD_REQUEST,
-        json!({"password": ["Current password is incorrect."]}),
+        json!({"password": ["Current password is incorrect."], "Error": "Invalid data"}),
     )
     .await;
     let (status, body) = status_json(off(json!({"otp": app.totp(&secret)})).await).await;
@@ -285,7 +292,8 @@ async fn enrolment_through_update_the_original_otp_login_replays_and_turning_off
         app.post("/api/auth/otp/", otp(PASSWORD, &app.next_totp(&secret)))
             .await,
         StatusCode::BAD_REQUEST,
-        json!({"detail": "Two-factor authentication is off for this account."}),
+        json!({"detail": "Two-factor authentication is off for this account.",
+               "message": "2FA is not enabled for this account"}),
     )
     .await;
     app.stop().await;

@@ -98,7 +98,9 @@ async fn djoser_login_with_totp_and_email_code_and_tokens_work_in_both_dialects(
         app.post_auth("/auth/users/me/2fa/totp/", &access, json!({}))
             .await,
         StatusCode::BAD_REQUEST,
-        json!({"detail": "Two-factor authentication is already on."}),
+        json!({"detail": "Two-factor authentication is already on. To replace the authenticator \
+                          app, send current_password and code (from the app or by e-mail) or \
+                          recovery_code."}),
     )
     .await;
 

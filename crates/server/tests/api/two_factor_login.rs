@@ -190,7 +190,7 @@ async fn a_challenge_expires_and_bad_bodies_get_field_errors() {
         app.post("/api/auth/otp/", json!({})).await,
         StatusCode::BAD_REQUEST,
         json!({"username": ["This field is required."], "password": ["This field is required."],
-               "code": ["This field is required."]}),
+               "otp": ["This field is required."], "message": "Username and otp are required"}),
     )
     .await;
     expect(

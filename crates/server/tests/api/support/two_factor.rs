@@ -84,6 +84,32 @@ impl TestApp {
         (access, secret, codes)
     }
 
+    /// Mail the Auth API login code of `ticket` to `email` and read it.
+    pub async fn api_login_code(&self, email: &str, ticket: &str) -> String {
+        let seen = self.mail.received_by(email);
+        let r = self
+            .post("/api/auth/otp/email/", json!({"ticket": ticket}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        self.mail
+            .wait_for_subject(email, seen, "login code")
+            .await
+            .code()
+    }
+
+    /// Mail the caller (whose address is `email`) an Auth API security code and read it.
+    pub async fn api_security_code(&self, email: &str, access: &str) -> String {
+        let seen = self.mail.received_by(email);
+        let r = self
+            .post_auth("/api/auth/2fa/email/", access, json!({}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        self.mail
+            .wait_for_subject(email, seen, "security code")
+            .await
+            .code()
+    }
+
     /// Log in through the Auth API with 2FA on: the 202 challenge's ticket.
     pub async fn api_ticket(&self, username: &str) -> String {
         let r = self
