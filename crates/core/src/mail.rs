@@ -14,6 +14,8 @@ pub enum MailKind {
     EmailReset,
     EmailVerification,
     DataExport,
+    /// To the old address: the login address changed, with a link to undo the change.
+    EmailChanged,
     /// A six-digit code to finish a login with two-factor authentication on.
     LoginCode,
     /// A six-digit code that proves the second factor while logged in (turning 2FA off…).
@@ -37,6 +39,7 @@ impl MailKind {
             Self::EmailReset => "email_reset",
             Self::EmailVerification => "email_verification",
             Self::DataExport => "data_export",
+            Self::EmailChanged => "email_changed",
             Self::LoginCode => "login_code",
             Self::SecurityCode => "security_code",
             Self::TwoFactorEnabled => "two_factor_enabled",
@@ -66,6 +69,9 @@ pub struct MailContext {
     /// A one-time code the mail carries (login code, e-mail verification code).
     #[serde(default)]
     pub code: Option<String>,
+    /// The address that replaced this one (the notice to the old address).
+    #[serde(default)]
+    pub new_email: Option<String>,
     /// How many recovery codes are left (the mail that tells one was used).
     #[serde(default)]
     pub codes_left: Option<i64>,

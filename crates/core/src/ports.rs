@@ -5,7 +5,8 @@ use crate::Timestamp;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::mail::NewMail;
 use crate::records::{
-    ChallengeRecord, MailRecord, OutstandingRecord, SessionRecord, TotpFactorRecord,
+    BearerRecord, ChallengeRecord, EmailUndoRecord, MailRecord, OutstandingRecord, SessionRecord,
+    TotpFactorRecord,
 };
 use crate::tokens::Claims;
 use async_trait::async_trait;
@@ -89,6 +90,13 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// The account an access token names, and what decides whether the token stands, in one
+    /// read (the hot path of every authenticated request).
+    async fn bearer(
+        &self,
+        id: UserId,
+        session: Option<&str>,
+    ) -> Result<Option<BearerRecord>, StoreError>;
     async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError>;
     async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError>;
     async fn username_taken(
@@ -97,6 +105,10 @@ pub trait Store: Send + Sync + 'static {
         except: Option<UserId>,
     ) -> Result<bool, StoreError>;
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    /// The new address an account waits to verify.
+    async fn pending_email(&self, user: UserId) -> Result<Option<EmailAddress>, StoreError>;
+    /// The e-mail change whose undo token hashes to `token_hash`.
+    async fn email_undo(&self, token_hash: &str) -> Result<Option<EmailUndoRecord>, StoreError>;
     async fn is_blacklisted(&self, jti: &str) -> Result<bool, StoreError>;
 
     /// An issued refresh token, by jti.
@@ -163,14 +175,38 @@ pub trait Tx: Send {
     /// Write every mutable column of `user`.
     async fn update_user(&mut self, user: &User) -> Result<(), StoreError>;
     async fn delete_user(&mut self, id: UserId) -> Result<(), StoreError>;
+    /// The login address and whether it is verified (these columns only; a taken address is
+    /// `Conflict(Email)`).
+    async fn set_email(
+        &mut self,
+        user: UserId,
+        email: &EmailAddress,
+        verified: bool,
+    ) -> Result<(), StoreError>;
+    async fn mark_email_verified(&mut self, user: UserId) -> Result<(), StoreError>;
+    async fn pending_email(&mut self, user: UserId) -> Result<Option<EmailAddress>, StoreError>;
+    /// Insert or replace the new address the account waits to verify.
+    async fn put_pending_email(
+        &mut self,
+        user: UserId,
+        email: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn clear_pending_email(&mut self, user: UserId) -> Result<(), StoreError>;
+    async fn insert_email_undo(&mut self, undo: &EmailUndoRecord) -> Result<(), StoreError>;
+    async fn email_undo(&mut self, token_hash: &str)
+    -> Result<Option<EmailUndoRecord>, StoreError>;
+    /// Forget every undo token of the account.
+    async fn clear_email_undo(&mut self, user: UserId) -> Result<(), StoreError>;
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError>;
 
     /// Record an issued refresh token by its jti (never the token itself), in the session its
     /// `sid` claim names.
     async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError>;
-    /// Blacklist every unexpired refresh token issued to `user` and end its sessions, all but
-    /// the session `keep` (the caller's own, when a change ends only the others).
+    /// End every session of `user` but `keep` (the caller's own, when a change ends only the
+    /// others): their refresh tokens are blacklisted, and every access token issued before
+    /// `now` is void but those of `keep`.
     async fn blacklist_all(
         &mut self,
         user: UserId,

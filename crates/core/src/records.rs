@@ -62,6 +62,43 @@ impl From<UserRecord> for User {
     }
 }
 
+/// An account as a bearer check reads it, with what decides whether an access token of it
+/// still stands, in one query: the account's cutoff and kept session, and whether the
+/// token's session has ended.
+#[derive(Debug, Clone)]
+pub struct BearerRecord {
+    pub user: UserRecord,
+    /// Access tokens issued before this (Unix seconds) are void...
+    pub tokens_valid_after: i64,
+    /// ...but those of this session (the one a password change kept).
+    pub tokens_kept_session: Option<String>,
+    /// The session the token names has ended.
+    pub session_ended: bool,
+}
+
+impl BearerRecord {
+    /// Whether an access token issued at `iat` in `session` still stands.
+    pub fn admits(&self, iat: i64, session: Option<&str>) -> bool {
+        if self.session_ended {
+            return false;
+        }
+        iat >= self.tokens_valid_after
+            || session.is_some_and(|s| self.tokens_kept_session.as_deref() == Some(s))
+    }
+}
+
+/// One row of `email_undo_tokens`: an e-mail change its old address may undo until
+/// `expires_at` (the token itself is only ever mailed; the row holds its keyed hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailUndoRecord {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub old_email: String,
+    pub new_email: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 /// One row of `mail_outbox` as the worker reads it.
 #[derive(Debug, Clone)]
 pub struct MailRecord {

@@ -10,7 +10,6 @@ use axum::routing::MethodRouter;
 use serde_json::json;
 use tessera_core::accounts::AuthError;
 use tessera_core::domain::User;
-use tessera_core::tokens::JwtError;
 
 /// The authenticated caller.
 pub struct CurrentUser(pub User);
@@ -41,7 +40,8 @@ impl FromRequestParts<AppState> for CurrentUser {
                 parts.extensions.insert(CurrentSession(session));
                 Ok(Self(user))
             }
-            Err(AuthError::Token(e)) => Err(not_valid_for_any_type(e)),
+            Err(AuthError::Token(e)) => Err(not_valid_for_any_type(&e.to_string())),
+            Err(AuthError::Revoked) => Err(not_valid_for_any_type("Token is blacklisted")),
             Err(AuthError::UserNotFound) => Err(unauthorized(
                 json!({"detail": "User not found", "code": "user_not_found"}),
             )),
@@ -103,11 +103,11 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
     }
 }
 
-fn not_valid_for_any_type(e: JwtError) -> ApiError {
+fn not_valid_for_any_type(message: &str) -> ApiError {
     unauthorized(json!({
         "detail": "Given token not valid for any token type",
         "code": "token_not_valid",
-        "messages": [{"token_class": "AccessToken", "token_type": "access", "message": e.to_string()}]
+        "messages": [{"token_class": "AccessToken", "token_type": "access", "message": message}]
     }))
 }
 

@@ -132,14 +132,47 @@ impl RateLimits {
 
     /// Count a request under `rule` for `key` (an account, an address, a service).
     pub async fn check(&self, rule: Rule, key: &str) -> Result<(), ApiError> {
-        let Some(limit) = self.table.get(&rule).copied().flatten() else {
+        let Some(limit) = self.limit(rule) else {
             return Ok(());
         };
-        let key = format!("{}:{}", rule.name(), key.to_lowercase());
         self.limiter
-            .hit(&key, limit, self.clock.now_millis())
+            .hit(&Self::key(rule, key), limit, self.clock.now_millis())
             .await
             .map_err(drf::throttled)
+    }
+
+    /// Refuse while `key` has failed `rule`'s number of times, each within its period of
+    /// the one before; a request that never failed is never refused (see `failed`).
+    pub async fn failures_below(&self, rule: Rule, key: &str) -> Result<(), ApiError> {
+        let Some(limit) = self.limit(rule) else {
+            return Ok(());
+        };
+        let now = self.clock.now();
+        let failures = self.limiter.failures(&Self::key(rule, key), now).await;
+        let period = limit.window_ms / 1000;
+        match failures.last {
+            Some(last) if failures.count >= limit.max && last.0 + period > now.0 => Err(
+                drf::throttled(u64::try_from(last.0 + period - now.0).unwrap_or(1)),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Count a failure of `key` under `rule`.
+    pub async fn failed(&self, rule: Rule, key: &str) {
+        if let Some(limit) = self.limit(rule) {
+            let now = self.clock.now();
+            let keep = limit.window_ms / 1000;
+            self.limiter.fail(&Self::key(rule, key), now, keep).await;
+        }
+    }
+
+    fn limit(&self, rule: Rule) -> Option<Limit> {
+        self.table.get(&rule).copied().flatten()
+    }
+
+    fn key(rule: Rule, key: &str) -> String {
+        format!("{}:{}", rule.name(), key.to_lowercase())
     }
 }
 

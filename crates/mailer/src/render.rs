@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "password_changed",
     "email_reset",
     "email_verification",
+    "email_changed",
     "data_export",
     "login_code",
     "security_code",
@@ -100,6 +101,7 @@ mod tests {
             uid: Some("MQ".into()),
             code: Some("123456".into()),
             codes_left: Some(9),
+            new_email: Some("new@x.io".into()),
             attachment: None,
         };
         for kind in [
@@ -110,9 +112,12 @@ mod tests {
             MailKind::EmailReset,
             MailKind::EmailVerification,
             MailKind::DataExport,
+            MailKind::EmailChanged,
             MailKind::LoginCode,
+            MailKind::SecurityCode,
             MailKind::TwoFactorEnabled,
             MailKind::TwoFactorDisabled,
+            MailKind::AuthenticatorReplaced,
             MailKind::RecoveryCodeUsed,
             MailKind::AccountLocked,
         ] {

@@ -1,14 +1,14 @@
 //! `PgTx`: one transaction implementing the `Tx` port.
 
 use crate::two_factor as tf;
-use crate::{backend, outbox, sessions, users};
+use crate::{backend, emails, outbox, sessions, users};
 use async_trait::async_trait;
 use sqlx::{Postgres, Transaction};
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::mail::NewMail;
 use tessera_core::ports::{CodePurpose, StoreError, Tx};
-use tessera_core::records::{ChallengeRecord, SessionRecord, TotpFactorRecord};
+use tessera_core::records::{ChallengeRecord, EmailUndoRecord, SessionRecord, TotpFactorRecord};
 use tessera_core::tokens::Claims;
 
 pub(crate) struct PgTx {
@@ -46,6 +46,51 @@ impl Tx for PgTx {
         users::delete(&mut *self.tx, id).await
     }
 
+    async fn set_email(
+        &mut self,
+        user: UserId,
+        email: &EmailAddress,
+        verified: bool,
+    ) -> Result<(), StoreError> {
+        emails::set_address(&mut *self.tx, user, email, verified).await
+    }
+
+    async fn mark_email_verified(&mut self, user: UserId) -> Result<(), StoreError> {
+        emails::mark_verified(&mut *self.tx, user).await
+    }
+
+    async fn pending_email(&mut self, user: UserId) -> Result<Option<EmailAddress>, StoreError> {
+        emails::pending(&mut *self.tx, user).await
+    }
+
+    async fn put_pending_email(
+        &mut self,
+        user: UserId,
+        email: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        emails::put_pending(&mut *self.tx, user, email, now).await
+    }
+
+    async fn clear_pending_email(&mut self, user: UserId) -> Result<(), StoreError> {
+        emails::clear_pending(&mut *self.tx, user).await
+    }
+
+    async fn insert_email_undo(&mut self, undo: &EmailUndoRecord) -> Result<(), StoreError> {
+        emails::insert_undo(&mut *self.tx, undo).await
+    }
+
+    async fn email_undo(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<EmailUndoRecord>, StoreError> {
+        emails::undo(&mut *self.tx, token_hash).await
+    }
+
+    async fn clear_email_undo(&mut self, user: UserId) -> Result<(), StoreError> {
+        emails::clear_undo(&mut *self.tx, user).await
+    }
+
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {
         outbox::enqueue(&mut *self.tx, mail, now).await
     }
@@ -73,7 +118,8 @@ impl Tx for PgTx {
         .execute(&mut *self.tx)
         .await
         .map_err(backend)?;
-        sessions::mark_all_revoked(&mut *self.tx, user, keep, now).await
+        sessions::mark_all_revoked(&mut *self.tx, user, keep, now).await?;
+        users::void_tokens_before(&mut *self.tx, user, keep, now.0).await
     }
 
     async fn session(&mut self, id: &str) -> Result<Option<SessionRecord>, StoreError> {

@@ -4,7 +4,7 @@ use crate::{backend, write_error};
 use sqlx::PgExecutor;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::ports::StoreError;
-use tessera_core::records::UserRecord;
+use tessera_core::records::{BearerRecord, UserRecord};
 
 pub(crate) async fn by_id<'e>(
     db: impl PgExecutor<'e>,
@@ -19,6 +19,73 @@ pub(crate) async fn by_id<'e>(
     .await
     .map_err(backend)?;
     Ok(row.map(User::from))
+}
+
+/// The account an access token names, its token cutoff and kept session, and whether the
+/// token's session has ended: one read for every bearer check.
+pub(crate) async fn bearer<'e>(
+    db: impl PgExecutor<'e>,
+    id: UserId,
+    session: Option<&str>,
+) -> Result<Option<BearerRecord>, StoreError> {
+    let row = sqlx::query!(r#"SELECT id AS "id!", email, username, password_hash,
+        is_active AS "is_active: bool", is_staff AS "is_staff: bool", is_superuser AS "is_superuser: bool",
+        last_login, date_joined, first_name, last_name, phone, address_line_1, address_line_2,
+        city, state, postcode, country, lang, two_fa_enabled AS "two_fa_enabled: bool",
+        email_verified AS "email_verified: bool", tokens_valid_after, tokens_kept_session,
+        EXISTS (SELECT 1 FROM sessions WHERE sessions.id = $2 AND revoked_at IS NOT NULL)
+            AS "session_ended!: bool"
+        FROM users WHERE id = $1"#, id.0, session)
+    .fetch_optional(db)
+    .await
+    .map_err(backend)?;
+    Ok(row.map(|r| BearerRecord {
+        user: UserRecord {
+            id: r.id,
+            email: r.email,
+            username: r.username,
+            password_hash: r.password_hash,
+            is_active: r.is_active,
+            is_staff: r.is_staff,
+            is_superuser: r.is_superuser,
+            last_login: r.last_login,
+            date_joined: r.date_joined,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            phone: r.phone,
+            address_line_1: r.address_line_1,
+            address_line_2: r.address_line_2,
+            city: r.city,
+            state: r.state,
+            postcode: r.postcode,
+            country: r.country,
+            lang: r.lang,
+            two_fa_enabled: r.two_fa_enabled,
+            email_verified: r.email_verified,
+        },
+        tokens_valid_after: r.tokens_valid_after,
+        tokens_kept_session: r.tokens_kept_session,
+        session_ended: r.session_ended,
+    }))
+}
+
+/// From now on, access tokens issued before `now` are void but those of `keep`.
+pub(crate) async fn void_tokens_before<'e>(
+    db: impl PgExecutor<'e>,
+    id: UserId,
+    keep: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE users SET tokens_valid_after = $1, tokens_kept_session = $2 WHERE id = $3",
+        now,
+        keep,
+        id.0
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
 }
 
 pub(crate) async fn by_email<'e>(

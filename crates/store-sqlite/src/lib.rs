@@ -1,5 +1,6 @@
 //! `SqliteStore`: Tessera's `Store` on SQLite (WAL, foreign keys, IMMEDIATE write transactions).
 
+mod emails;
 mod outbox;
 mod services;
 mod sessions;
@@ -18,7 +19,8 @@ use tessera_core::ports::{
     CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
 };
 use tessera_core::records::{
-    ChallengeRecord, MailRecord, OutstandingRecord, SessionRecord, TotpFactorRecord,
+    BearerRecord, ChallengeRecord, EmailUndoRecord, MailRecord, OutstandingRecord, SessionRecord,
+    TotpFactorRecord,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -75,6 +77,14 @@ impl Store for SqliteStore {
 
     async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
         users::by_id(&self.pool, id).await
+    }
+
+    async fn bearer(
+        &self,
+        id: UserId,
+        session: Option<&str>,
+    ) -> Result<Option<BearerRecord>, StoreError> {
+        users::bearer(&self.pool, id, session).await
     }
 
     async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
@@ -188,6 +198,14 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<i64, StoreError> {
         two_factor::live_codes(&self.pool, user, purpose, now).await
+    }
+
+    async fn pending_email(&self, user: UserId) -> Result<Option<EmailAddress>, StoreError> {
+        emails::pending(&self.pool, user).await
+    }
+
+    async fn email_undo(&self, token_hash: &str) -> Result<Option<EmailUndoRecord>, StoreError> {
+        emails::undo(&self.pool, token_hash).await
     }
 
     async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError> {

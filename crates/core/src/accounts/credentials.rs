@@ -163,8 +163,8 @@ impl Accounts {
     }
 
     /// A reset's new password: the stored hash changing kills every mailed token,
-    /// `last_login` is set as Djoser's reset confirmation does, and every session of the
-    /// account ends, with the logins waiting for their second factor.
+    /// `last_login` is set as Djoser's reset confirmation does, every session of the account
+    /// ends, with the logins waiting for their second factor, and the owner is told.
     async fn store_reset_password(&self, user: &User, new: &Password) -> Result<(), Internal> {
         let hash = self.hasher.hash(new.expose()).await?;
         let mut tx = self.begin().await?;
@@ -176,7 +176,10 @@ impl Accounts {
         tx.update_user(&current).await?;
         tx.blacklist_all(user.id, None, self.now()).await?;
         tx.clear_challenges(user.id).await?;
-        tx.commit().await?;
+        let to = current.email.clone();
+        self.queue_plain_mail(tx.as_mut(), MailKind::PasswordChanged, &current, &to)
+            .await?;
+        self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, "password reset");
         Ok(())
     }

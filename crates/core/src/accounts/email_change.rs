@@ -1,8 +1,19 @@
-//! The login e-mail: changing it with the password, and Djoser's mailed reset pair.
+//! The login address: Djoser's change with the password and its mailed reset pair (the new
+//! address takes over at once, as in Djoser), the Auth API's change (the new address waits
+//! for its verification), and the notice to the old address with its link to undo.
 
 use super::{Accounts, Internal, Link};
+use crate::Timestamp;
 use crate::domain::{EmailAddress, Password, User};
-use crate::ports::{StoreError, UniqueField};
+use crate::mail::MailKind;
+use crate::ports::{StoreError, Tx, UniqueField};
+use crate::records::EmailUndoRecord;
+use crate::two_factor::new_ticket;
+
+/// How long the old address may undo a change.
+pub const EMAIL_UNDO_SECS: i64 = 7 * 86_400;
+/// The purpose under which undo tokens are hashed.
+pub(super) const UNDO: &str = "email_undo";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetEmailError {
@@ -45,7 +56,8 @@ impl Accounts {
             })
     }
 
-    /// Queue an e-mail reset link when `email` names an active account; silent otherwise.
+    /// Queue an e-mail reset link when `email` names an active account with that address
+    /// verified; silent otherwise.
     #[tracing::instrument(skip_all)]
     pub async fn request_email_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
         self.mail_link_to_active(email, Link::EmailReset).await
@@ -75,6 +87,8 @@ impl Accounts {
             })
     }
 
+    /// Djoser's change: the new address at once (as verified as the old one was), and the
+    /// old address told.
     async fn store_email(
         &self,
         user: &User,
@@ -90,16 +104,67 @@ impl Accounts {
             return Err(StoreEmailError::Taken);
         }
         let mut tx = self.begin().await?;
-        let Some(mut current) = tx.user_by_id(user.id).await.map_err(Internal::from)? else {
+        let Some(current) = tx.user_by_id(user.id).await.map_err(Internal::from)? else {
             return Ok(());
         };
-        current.email = new_email;
-        match tx.update_user(&current).await {
+        match tx
+            .set_email(user.id, &new_email, current.email_verified)
+            .await
+        {
             Err(StoreError::Conflict(UniqueField::Email)) => return Err(StoreEmailError::Taken),
             other => other.map_err(Internal::from)?,
         }
-        tx.commit().await.map_err(Internal::from)?;
+        if new_email.key() != current.email.key() {
+            self.tell_old_address(tx.as_mut(), &current, &new_email)
+                .await?;
+        }
+        self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, "login e-mail changed");
+        Ok(())
+    }
+
+    /// The Auth API's change, inside the update's transaction: the new address waits for its
+    /// verification (mailed to it), and until then the account keeps its address for login,
+    /// resets and notices.
+    pub(super) async fn request_email_change(
+        &self,
+        tx: &mut dyn Tx,
+        user: &User,
+        new_email: &EmailAddress,
+    ) -> Result<(), Internal> {
+        tx.put_pending_email(user.id, new_email, self.now()).await?;
+        let target = super::verification::with_email(user, new_email.clone());
+        self.queue_link_mail(tx, Link::VerifyEmail, &target).await?;
+        tracing::info!(
+            user_id = user.id.0,
+            "new login e-mail waits for verification"
+        );
+        Ok(())
+    }
+
+    /// Tell `user`'s old address that `new` replaced it, with a link that undoes the change
+    /// for a week.
+    pub(super) async fn tell_old_address(
+        &self,
+        tx: &mut dyn Tx,
+        user: &User,
+        new: &EmailAddress,
+    ) -> Result<(), Internal> {
+        let token = new_ticket();
+        let now = self.now();
+        let undo = EmailUndoRecord {
+            token_hash: self.two_factor.codes.hash(UNDO, token.expose()),
+            user_id: user.id.0,
+            old_email: user.email.as_str().to_owned(),
+            new_email: new.as_str().to_owned(),
+            created_at: now.0,
+            expires_at: Timestamp(now.0).plus_secs(EMAIL_UNDO_SECS).0,
+        };
+        tx.insert_email_undo(&undo).await?;
+        let mut mail = self.mail_for(user, MailKind::EmailChanged);
+        mail.context.url = Some(self.links.undo_url(token.expose()));
+        mail.context.new_email = Some(new.as_str().to_owned());
+        tx.enqueue_mail(&mail, now).await?;
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! returned or mailed to the account's address as an attachment.
 
 use super::{Accounts, Internal};
-use crate::domain::{ProfileField, User};
+use crate::domain::{EmailAddress, ProfileField, User};
 use crate::mail::{Attachment, MailKind, NewMail};
 use serde_json::{Map, Value, json};
 
@@ -13,6 +13,7 @@ impl Accounts {
         let tokens = self.store.issued_tokens(user.id).await?;
         let two_factor = self.two_factor_status(user).await?;
         let sessions = self.store.sessions(user.id, self.now()).await?;
+        let pending_email = self.store.pending_email(user.id).await?;
         let mut profile = Map::new();
         for field in ProfileField::ALL {
             profile.insert(field.name().into(), json!(user.profile.get(field)));
@@ -24,6 +25,7 @@ impl Accounts {
                 "username": user.username.as_str(),
                 "email": user.email.as_str(),
                 "email_verified": user.email_verified,
+                "pending_email": pending_email.as_ref().map(EmailAddress::as_str),
                 "is_active": user.is_active,
                 "is_staff": user.is_staff,
                 "date_joined": user.date_joined.0,

@@ -1,7 +1,7 @@
-//! Login throttling per account name: after a few consecutive wrong passwords each attempt
-//! waits longer, and after more the account locks for a while (a mail tells its owner). The
-//! count is kept per name whether or not an account has it, so the answers reveal nothing;
-//! it ends with a success, a password reset, or the lock running out.
+//! Login throttling: after a few consecutive wrong passwords each attempt waits longer, and
+//! after more the account locks for a while (a mail tells its owner). The count is kept per
+//! account (whichever of its names is tried), and per name when no account has it, so the
+//! answers reveal nothing; it ends with a success, a password reset, or the lock running out.
 
 use super::{Accounts, Internal, LoginName};
 use crate::Timestamp;
@@ -52,8 +52,13 @@ impl Lockout {
     }
 }
 
-/// The counter key of a login name (case-insensitive: `Ann` and `ann` count together).
-pub(super) fn login_key(name: LoginName<'_>) -> String {
+/// The counter key of a login: the account's when the name names one (its username and its
+/// address count together), else the name's (case-insensitive: `Ann` and `ann` count
+/// together).
+pub(super) fn login_key(name: LoginName<'_>, account: Option<&User>) -> String {
+    if let Some(user) = account {
+        return format!("login:account:{}", user.id.0);
+    }
     let raw = match name {
         LoginName::Email(s) | LoginName::Username(s) => s,
     };
@@ -101,14 +106,10 @@ impl Accounts {
         Ok(())
     }
 
-    /// Forget the failures of every name the account logs in with (after a password reset).
+    /// Forget the account's failures (after a password reset).
     pub(super) async fn clear_login_failures(&self, user: &User) {
-        for name in [
-            LoginName::Email(user.email.as_str()),
-            LoginName::Username(user.username.as_str()),
-        ] {
-            self.limiter.clear(&login_key(name)).await;
-        }
+        let key = login_key(LoginName::Username(user.username.as_str()), Some(user));
+        self.limiter.clear(&key).await;
     }
 }
 
@@ -132,6 +133,9 @@ mod tests {
         assert_eq!(l.wait(at(10, 1_000), now), Some(900));
         assert_eq!(l.wait(at(10, 100), now), None);
         assert!(l.locked(at(10, 100)));
-        assert_eq!(login_key(LoginName::Email(" Ann@X.io ")), "login:ann@x.io");
+        assert_eq!(
+            login_key(LoginName::Email(" Ann@X.io "), None),
+            "login:ann@x.io"
+        );
     }
 }

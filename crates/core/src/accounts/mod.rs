@@ -5,6 +5,7 @@ mod activation;
 mod challenge;
 mod credentials;
 mod email_change;
+mod email_undo;
 mod enrolment;
 mod export;
 mod lockout;
@@ -23,7 +24,8 @@ pub use challenge::{
     CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,
 };
 pub use credentials::{ChangePasswordError, PasswordChange, ResetConfirmError};
-pub use email_change::{EmailResetConfirmError, SetEmailError};
+pub use email_change::{EMAIL_UNDO_SECS, EmailResetConfirmError, SetEmailError};
+pub use email_undo::{EmailChangeToUndo, UndoEmailError};
 pub use enrolment::Enrolment;
 pub use export::export_filename;
 pub use lockout::Lockout;
@@ -116,12 +118,22 @@ impl Links {
             Link::VerifyEmail => (&self.public_url, "api/auth/verify_email/{uid}/{token}/"),
         };
         let path = template.replace("{uid}", uid).replace("{token}", token);
-        format!(
-            "{}/{}",
-            base.trim_end_matches('/'),
-            path.trim_start_matches('/')
-        )
+        join(base, &path)
     }
+
+    /// The link that undoes an e-mail change, to Tessera's own page.
+    fn undo_url(&self, token: &str) -> String {
+        join(&self.public_url, &format!("api/auth/email/undo/{token}/"))
+    }
+}
+
+/// `base` and `path` with one slash between them.
+fn join(base: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
 }
 
 /// Switches for optional behaviour.
@@ -253,13 +265,14 @@ impl Accounts {
         Ok(())
     }
 
-    /// Queue the mail carrying `link` when `email` names an active account; silent
-    /// otherwise, and as slow either way, so the answer never tells whether an address is
-    /// registered.
+    /// Queue the mail carrying `link` when `email` names an active account whose address is
+    /// verified (a reset link never goes to an address nobody proved); silent otherwise, and
+    /// as slow either way, so the answer never tells whether an address is registered.
     async fn mail_link_to_active(&self, email: &EmailAddress, link: Link) -> Result<(), Internal> {
         pace::at_least(MAIL_REQUEST_FLOOR, async {
             let mut tx = self.begin().await?;
-            let Some(user) = tx.user_by_email(email).await?.filter(|u| u.is_active) else {
+            let found = tx.user_by_email(email).await?;
+            let Some(user) = found.filter(|u| u.is_active && u.email_verified) else {
                 return Ok(());
             };
             self.queue_link_mail(tx.as_mut(), link, &user).await?;
@@ -299,6 +312,7 @@ impl Accounts {
             url: None,
             uid: None,
             code: None,
+            new_email: None,
             codes_left: None,
             attachment: None,
         }

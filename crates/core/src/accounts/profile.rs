@@ -1,7 +1,7 @@
 //! The account itself: reading it, listing, updating its fields, deleting it.
 
 use super::second_factor::{Accept, SecondFactor, paced};
-use super::{Accounts, Enrolment, Internal, Link, TwoFactorError};
+use super::{Accounts, Enrolment, Internal, TwoFactorError};
 use crate::domain::{
     ClientInfo, EmailAddress, Lang, Password, ProfileField, User, UserId, Username,
 };
@@ -14,20 +14,20 @@ use crate::tokens::TokenPair;
 pub enum TwoFactorSwitch {
     /// From now on logging in needs a second factor; a TOTP enrolment starts.
     On,
-    /// Logging in needs the password only: the owner proves the password and a second factor
-    /// (what the client left out is `TwoFactorError::ProofMissing`).
-    Off {
-        password: Option<Password>,
-        proof: Option<SecondFactor>,
-    },
+    /// Logging in needs the password only: the owner proves the password (the update's) and
+    /// a second factor (what the client left out is `TwoFactorError::ProofMissing`).
+    Off { proof: Option<SecondFactor> },
 }
 
 /// A partial update; `None` and absent fields are left alone.
 #[derive(Debug, Default, Clone)]
 pub struct ProfileUpdate {
     pub username: Option<Username>,
-    /// A new login e-mail: it becomes unverified and a verification mail is queued.
+    /// A new login e-mail: it needs `password`, and waits for its verification (mailed to it)
+    /// while the account keeps its address. A new spelling of the same address needs neither.
     pub email: Option<EmailAddress>,
+    /// The current password, for the changes that need it (a new address, 2FA off).
+    pub password: Option<Password>,
     pub lang: Option<Lang>,
     pub fields: Vec<(ProfileField, String)>,
     /// Answer a fresh token pair (a new session from this client) when the username changes:
@@ -37,13 +37,14 @@ pub struct ProfileUpdate {
     pub two_factor: Option<TwoFactorSwitch>,
 }
 
-/// The account after an update, a fresh pair when the username (a token claim) changed, and
-/// the enrolment to scan when 2FA was turned on.
+/// The account after an update, a fresh pair when the username (a token claim) changed, the
+/// enrolment to scan when 2FA was turned on, and the new address waiting for verification.
 #[derive(Debug)]
 pub struct Updated {
     pub user: User,
     pub tokens: Option<TokenPair>,
     pub enrolment: Option<Enrolment>,
+    pub pending_email: Option<EmailAddress>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +55,11 @@ pub enum UpdateError {
     EmailTaken,
     #[error("the account no longer exists")]
     Gone,
+    /// A new address needs the current password, which was not given.
+    #[error("the current password is required")]
+    PasswordRequired,
+    #[error("the current password is wrong")]
+    WrongPassword,
     #[error(transparent)]
     TwoFactor(TwoFactorError),
     #[error(transparent)]
@@ -128,20 +134,35 @@ impl Accounts {
         id: UserId,
         change: ProfileUpdate,
     ) -> Result<Updated, UpdateError> {
+        let before = self.store.user_by_id(id).await?.ok_or(UpdateError::Gone)?;
+        // A new address (not a new spelling of the same one) is an authentication factor:
+        // changing it takes the current password, as Djoser's set_email does.
+        let new_email = change
+            .email
+            .clone()
+            .filter(|e| e.key() != before.email.key());
+        if new_email.is_some() {
+            let password = change
+                .password
+                .as_ref()
+                .ok_or(UpdateError::PasswordRequired)?;
+            self.require_password(&before, password)
+                .await
+                .map_err(|()| UpdateError::WrongPassword)?;
+        }
         let mut tx = match &change.two_factor {
-            Some(TwoFactorSwitch::Off { password, proof }) => {
-                let user = self.store.user_by_id(id).await?.ok_or(UpdateError::Gone)?;
-                if !user.two_fa_enabled {
+            Some(TwoFactorSwitch::Off { proof }) => {
+                if !before.two_fa_enabled {
                     return Err(TwoFactorError::NotEnabled.into());
                 }
-                let (Some(password), Some(proof)) = (password, proof) else {
+                let (Some(password), Some(proof)) = (&change.password, proof) else {
                     return Err(TwoFactorError::ProofMissing {
-                        password: password.is_none(),
+                        password: change.password.is_none(),
                         code: proof.is_none(),
                     }
                     .into());
                 };
-                self.step_up(&user, password, proof, Accept::ANY).await?
+                self.step_up(&before, password, proof, Accept::ANY).await?
             }
             _ => self.begin().await?,
         };
@@ -150,14 +171,11 @@ impl Accounts {
             .username
             .as_ref()
             .is_some_and(|n| *n != user.username);
-        // A new address needs verifying; a new spelling of the same one does not.
-        let new_email = change.email.filter(|e| e.key() != user.email.key());
         if let Some(name) = change.username {
             user.username = name;
         }
-        if let Some(email) = &new_email {
-            user.email = email.clone();
-            user.email_verified = false;
+        if let Some(spelling) = change.email.filter(|_| new_email.is_none()) {
+            user.email = spelling;
         }
         if let Some(lang) = change.lang {
             user.lang = lang;
@@ -175,10 +193,10 @@ impl Accounts {
             }
             None => None,
         };
-        if new_email.is_some() {
-            self.queue_link_mail(tx.as_mut(), Link::VerifyEmail, &user)
-                .await?;
+        if let Some(email) = &new_email {
+            self.request_email_change(tx.as_mut(), &user, email).await?;
         }
+        let pending_email = tx.pending_email(id).await?;
         let tokens = match (&change.reissue_for, renamed) {
             (Some(client), true) => Some(self.open_session(tx.as_mut(), &user, client).await?),
             _ => None,
@@ -188,7 +206,13 @@ impl Accounts {
             user,
             tokens,
             enrolment,
+            pending_email,
         })
+    }
+
+    /// The new address the account waits to verify.
+    pub async fn pending_email(&self, user: &User) -> Result<Option<EmailAddress>, Internal> {
+        Ok(self.store.pending_email(user.id).await?)
     }
 
     /// Uniqueness of a new username or e-mail, checked before writing so both are reported.

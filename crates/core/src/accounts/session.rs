@@ -49,6 +49,8 @@ pub enum AuthError {
     UserNotFound,
     #[error("the token's user is inactive")]
     UserInactive,
+    #[error("the token was revoked")]
+    Revoked,
     #[error(transparent)]
     Internal(#[from] Internal),
 }
@@ -119,16 +121,13 @@ impl Accounts {
     }
 
     /// The active account these credentials name (its password hash upgraded when due).
+    /// Wrong passwords are counted per account when the name names one (its username and
+    /// its address share one count), and per name when it does not.
     pub(super) async fn check_credentials(
         &self,
         name: LoginName<'_>,
         password: &Password,
     ) -> Result<User, LoginError> {
-        let key = login_key(name);
-        let failures = self
-            .login_gate(&key)
-            .await
-            .map_err(|retry_after| LoginError::Throttled { retry_after })?;
         let found = match name {
             LoginName::Email(raw) => match EmailAddress::parse(raw) {
                 Ok(email) => self.store.user_by_email(&email).await,
@@ -137,6 +136,11 @@ impl Accounts {
             LoginName::Username(raw) => self.store.user_by_username(raw.trim()).await,
         };
         let user = found.map_err(Internal::from)?;
+        let key = login_key(name, user.as_ref());
+        let failures = self
+            .login_gate(&key)
+            .await
+            .map_err(|retry_after| LoginError::Throttled { retry_after })?;
         let verdict = self
             .hasher
             .verify(password.expose(), user.as_ref().map(|u| &u.password_hash))
@@ -312,18 +316,24 @@ impl Accounts {
         Ok(claims)
     }
 
-    /// The active user an access token belongs to, and the session it was issued in.
+    /// The active user an access token belongs to, and the session it was issued in; one read.
+    /// A token of an ended session, or issued before the account's tokens were voided (a
+    /// password change or reset, "log out everywhere"), no longer stands.
     pub async fn authenticate(&self, token: &str) -> Result<(User, Option<String>), AuthError> {
         let claims = self
             .jwt
             .decode(token, Some(TokenType::Access))
             .map_err(AuthError::Token)?;
-        let user = self
+        let found = self
             .store
-            .user_by_id(claims.user_id())
+            .bearer(claims.user_id(), claims.sid.as_deref())
             .await
             .map_err(Internal::from)?;
-        let user = user.ok_or(AuthError::UserNotFound)?;
+        let found = found.ok_or(AuthError::UserNotFound)?;
+        if !found.admits(claims.iat, claims.sid.as_deref()) {
+            return Err(AuthError::Revoked);
+        }
+        let user = User::from(found.user);
         if !user.is_active {
             return Err(AuthError::UserInactive);
         }

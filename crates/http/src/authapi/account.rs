@@ -73,13 +73,22 @@ pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -
         .map_err(errors::internal)?;
     Ok((
         StatusCode::OK,
-        Json(users.iter().map(view::account).collect()),
+        Json(users.iter().map(|u| view::account(u, None)).collect()),
     ))
 }
 
-pub async fn get(CurrentUser(me): CurrentUser, Path(username): Path<String>) -> Answer {
+pub async fn get(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(username): Path<String>,
+) -> Answer {
     owner(&me, &username)?;
-    Ok((StatusCode::OK, Json(view::account(&me))))
+    let pending = state
+        .accounts
+        .pending_email(&me)
+        .await
+        .map_err(errors::internal)?;
+    Ok((StatusCode::OK, Json(view::account(&me, pending.as_ref()))))
 }
 
 pub async fn remove(
@@ -113,7 +122,7 @@ pub async fn update(
         .update_profile(me.id, change)
         .await
         .map_err(|e| errors::update(e, switch))?;
-    let mut body = view::account(&updated.user);
+    let mut body = view::account(&updated.user, updated.pending_email.as_ref());
     if let Value::Object(map) = &mut body {
         map.insert("Ok".into(), json!(UPDATED));
         if let Some(tokens) = updated.tokens {
@@ -130,13 +139,13 @@ pub async fn update(
 }
 
 /// An `update/` body: the fields given, and the 2FA switch with the field it came in.
-/// Password fields are refused (the original stored them as given), but for the password
-/// that turning 2FA off is proved with.
+/// Password fields are refused (the original stored them as given), but for the current
+/// password that a new address and turning 2FA off are proved with.
 fn read_update(f: &mut Fields, client: ClientInfo) -> (ProfileUpdate, &'static str) {
     let two_fa = two_fa_field(f);
-    let turn_off = matches!(two_fa, Some((_, false)));
+    let proves = matches!(two_fa, Some((_, false))) || f.has("email");
     for field in ["password", "password2", "new_password", "new_password2"] {
-        if f.has(field) && !(turn_off && field == "password") {
+        if f.has(field) && !(proves && field == "password") {
             f.error(
                 field,
                 "Passwords are changed at password/<username>/, not here.",
@@ -147,10 +156,10 @@ fn read_update(f: &mut Fields, client: ClientInfo) -> (ProfileUpdate, &'static s
     let email = f.has("email").then(|| f.email("email")).flatten();
     let lang = f.has("lang").then(|| f.lang("lang")).flatten();
     let (_, fields) = f.profile();
+    let password = f.has("password").then(|| f.password("password")).flatten();
     let two_factor = two_fa.map(|(_, on)| match on {
         true => TwoFactorSwitch::On,
         false => TwoFactorSwitch::Off {
-            password: f.has("password").then(|| f.password("password")).flatten(),
             proof: ["code", "otp", "recovery_code"]
                 .iter()
                 .any(|n| f.has(n))
@@ -162,6 +171,7 @@ fn read_update(f: &mut Fields, client: ClientInfo) -> (ProfileUpdate, &'static s
     let change = ProfileUpdate {
         username,
         email,
+        password,
         lang,
         fields,
         reissue_for: Some(client),

@@ -22,6 +22,7 @@ pub const TWO_FA_REQUIRED: &str =
 pub const CODE_VERIFIED: &str = "Code verified successfully";
 /// The original's `message` of an `otp/` without its username or code.
 pub const OTP_FIELDS_REQUIRED: &str = "Username and otp are required";
+pub const WRONG_PASSWORD: &str = "Current password is incorrect.";
 /// The original's `Error` of any refused `update/`.
 const INVALID_DATA: &str = "Invalid data";
 /// The original's `error` when the 2FA switch changes nothing.
@@ -73,6 +74,13 @@ pub fn update(e: UpdateError, switch: &str) -> ApiError {
         }
         UpdateError::EmailTaken => invalid_update(ApiError::field("email", &[EMAIL_TAKEN])),
         UpdateError::Gone => not_owner(),
+        UpdateError::PasswordRequired => invalid_update(ApiError::field(
+            "password",
+            &["Send the current password as password to change the e-mail address."],
+        )),
+        UpdateError::WrongPassword => {
+            invalid_update(ApiError::field("password", &[WRONG_PASSWORD]))
+        }
         UpdateError::TwoFactor(e) => two_fa_switch(e, switch),
         UpdateError::Internal(e) => internal(e),
     }
@@ -117,9 +125,7 @@ pub fn otp(e: SecondStepError, field: &str) -> ApiError {
 
 pub fn change_password(e: ChangePasswordError) -> ApiError {
     match e {
-        ChangePasswordError::WrongCurrent => {
-            ApiError::field("password", &["Current password is incorrect."])
-        }
+        ChangePasswordError::WrongCurrent => ApiError::field("password", &[WRONG_PASSWORD]),
         ChangePasswordError::WeakPassword(p) => {
             ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
         }
@@ -136,6 +142,11 @@ pub fn verify_email(e: VerifyEmailError) -> ApiError {
             ApiError::field("token", &["Invalid token for given user."])
         }
         VerifyEmailError::InvalidCode => ApiError::field("code", &["Invalid or expired code."]),
+        VerifyEmailError::AlreadyVerified => ApiError::detail(
+            StatusCode::BAD_REQUEST,
+            "This e-mail address is already verified.",
+        ),
+        VerifyEmailError::Taken => ApiError::field("email", &[EMAIL_TAKEN]),
         VerifyEmailError::Internal(e) => internal(e),
     }
 }

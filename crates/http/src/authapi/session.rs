@@ -22,7 +22,7 @@ pub struct AuthApi;
 
 impl Dialect for AuthApi {
     const PASSWORD: &'static str = "password";
-    const WRONG_PASSWORD: &'static str = "Current password is incorrect.";
+    const WRONG_PASSWORD: &'static str = errors::WRONG_PASSWORD;
     const EMAIL_CODE_PATH: &'static str = "/api/auth/otp/email/";
 
     fn pair(user: &User, pair: &TokenPair) -> Value {

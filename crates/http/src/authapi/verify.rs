@@ -20,12 +20,11 @@ pub async fn send(
     CurrentUser(me): CurrentUser,
 ) -> Result<Json<Value>, ApiError> {
     state.limits.ip(Rule::VerifyIp, &client).await?;
-    if me.email_verified {
-        return Err(ApiError::detail(
-            StatusCode::BAD_REQUEST,
-            "This e-mail address is already verified.",
-        ));
-    }
+    state
+        .accounts
+        .check_unverified(&me)
+        .await
+        .map_err(errors::verify_email)?;
     state
         .limits
         .check(Rule::VerifyAccount, &me.id.0.to_string())
@@ -34,7 +33,7 @@ pub async fn send(
         .accounts
         .send_verification(&me)
         .await
-        .map_err(errors::internal)?;
+        .map_err(errors::verify_email)?;
     Ok(Json(json!({"detail": "Verification e-mail sent."})))
 }
 

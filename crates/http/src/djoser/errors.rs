@@ -43,6 +43,10 @@ pub fn update(e: UpdateError) -> ApiError {
         UpdateError::UsernameTaken => ApiError::field("username", &[USERNAME_TAKEN]),
         UpdateError::EmailTaken => ApiError::field("email", &[EMAIL_TAKEN]),
         UpdateError::Gone => not_found(),
+        // This dialect changes the address at set_email/ only.
+        UpdateError::PasswordRequired | UpdateError::WrongPassword => {
+            ApiError::field("current_password", &[INVALID_PASSWORD])
+        }
         // This dialect's updates carry no 2FA switch.
         UpdateError::TwoFactor(e) => {
             two_factor::answers::management(e, Djoser::PASSWORD, Djoser::WRONG_PASSWORD)

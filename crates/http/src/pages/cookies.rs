@@ -2,13 +2,22 @@
 //! "session" that carries the mailed uid/token once it has left the URL.
 
 use axum::http::HeaderMap;
-use axum::http::header::COOKIE;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::response::Response;
 use subtle::ConstantTimeEq;
 
 pub const CSRF_COOKIE: &str = "csrftoken";
 pub const CSRF_FIELD: &str = "csrfmiddlewaretoken";
 const RESET_COOKIE: &str = "tessera_reset";
 const RESET_PATH: &str = "/api/auth/reset/";
+
+/// `response` with `cookie` set, when there is one.
+pub fn with_cookie(mut response: Response, cookie: Option<String>) -> Response {
+    if let Some(value) = cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
 
 /// A cookie's value from the request.
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {

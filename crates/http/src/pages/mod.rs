@@ -1,9 +1,11 @@
-//! Django's built-in password-reset pages for the Auth API dialect: a CSRF-protected form
-//! flow in plain, accessible HTML with no external assets.
+//! Tessera's own HTML pages: Django's built-in password-reset pages for the Auth API dialect
+//! and the page that undoes an e-mail change; CSRF-protected forms in plain, accessible HTML
+//! with no external assets.
 
 mod cookies;
 mod render;
 mod reset;
+mod undo;
 
 pub use render::Pages;
 
@@ -12,7 +14,7 @@ use axum::Router;
 use axum::routing::{MethodRouter, get};
 
 pub fn routes() -> Router<AppState> {
-    let routes: [(&str, MethodRouter<AppState>); 5] = [
+    let routes: [(&str, MethodRouter<AppState>); 6] = [
         (
             "/api/auth/password_reset/",
             get(reset::form).post(reset::request),
@@ -24,6 +26,10 @@ pub fn routes() -> Router<AppState> {
             get(reset::set_form).post(reset::set),
         ),
         ("/api/auth/reset/{uid}/{token}/", get(reset::follow_link)),
+        (
+            "/api/auth/email/undo/{token}/",
+            get(undo::form).post(undo::undo),
+        ),
     ];
     routes
         .into_iter()

@@ -26,6 +26,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "csrf_failure.html",
         include_str!("../../templates/csrf_failure.html"),
     ),
+    (
+        "email_undo.html",
+        include_str!("../../templates/email_undo.html"),
+    ),
+    (
+        "email_undo_done.html",
+        include_str!("../../templates/email_undo_done.html"),
+    ),
 ];
 
 pub struct Pages {

@@ -1,13 +1,13 @@
 //! The reset pages: ask for a link (form or JSON), follow it, set the new password.
 
-use super::cookies::{self, CSRF_FIELD};
+use super::cookies::{self, CSRF_FIELD, with_cookie};
 use crate::AppState;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
@@ -211,7 +211,7 @@ fn invalid_link(state: &AppState) -> Response {
     )
 }
 
-fn csrf_failure(state: &AppState) -> Response {
+pub(super) fn csrf_failure(state: &AppState) -> Response {
     state.pages.render(
         StatusCode::FORBIDDEN,
         "csrf_failure.html",
@@ -221,20 +221,8 @@ fn csrf_failure(state: &AppState) -> Response {
 }
 
 fn redirect(location: &str, cookie: Option<String>) -> Response {
-    let mut response = (StatusCode::FOUND, [(LOCATION, location.to_owned())]).into_response();
-    with_header(&mut response, cookie);
-    response
-}
-
-fn with_cookie(mut response: Response, cookie: Option<String>) -> Response {
-    with_header(&mut response, cookie);
-    response
-}
-
-fn with_header(response: &mut Response, cookie: Option<String>) {
-    if let Some(value) = cookie.and_then(|c| c.parse().ok()) {
-        response.headers_mut().append(SET_COOKIE, value);
-    }
+    let response = (StatusCode::FOUND, [(LOCATION, location.to_owned())]).into_response();
+    with_cookie(response, cookie)
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

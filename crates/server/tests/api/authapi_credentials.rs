@@ -32,19 +32,31 @@ async fn an_email_change_needs_verifying_again_and_the_mailed_link_verifies() {
     )
     .await;
 
+    // A new address takes the current password, and waits for its verification while the
+    // account keeps its verified address.
     let (status, body) = status_json(
         app.send_auth(
             Method::PATCH,
             "/api/auth/update/ann/",
             &access,
-            json!({"email": "new@x.io"}),
+            json!({"email": "new@x.io", "password": PASSWORD}),
         )
         .await,
     )
     .await;
     assert_eq!(
-        (status, body["email_verified"].as_bool()),
-        (StatusCode::OK, Some(false)),
+        (
+            status,
+            &body["email"],
+            &body["email_verified"],
+            &body["pending_email"]
+        ),
+        (
+            StatusCode::OK,
+            &json!("ann@x.io"),
+            &json!(true),
+            &json!("new@x.io")
+        ),
         "{body}"
     );
     let mail = app.mail.wait_for("new@x.io", 1).await.pop().unwrap();

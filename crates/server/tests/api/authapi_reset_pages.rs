@@ -1,91 +1,15 @@
 //! Django's HTML password-reset flow in the Auth API dialect, driven as a browser would:
 //! cookies carried by hand, redirects followed one by one.
 
-use crate::support::{PASSWORD, TestApp, expect};
-use reqwest::{Client, Response, StatusCode};
+use crate::support::{Browser, PASSWORD, TestApp, csrf_input, expect};
+use reqwest::StatusCode;
 use serde_json::json;
-
-/// A browser-like client: no automatic redirects, cookies kept in a jar by name.
-struct Browser {
-    client: Client,
-    cookies: Vec<(String, String)>,
-}
-
-impl Browser {
-    fn new() -> Self {
-        let client = Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self {
-            client,
-            cookies: Vec::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep(&mut self, r: &Response) {
-        for set in r.headers().get_all("set-cookie") {
-            let pair = set.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                self.cookies.push((k.to_owned(), v.to_owned()));
-            }
-        }
-    }
-
-    async fn get(&mut self, url: &str) -> Response {
-        let r = self
-            .client
-            .get(url)
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.keep(&r);
-        r
-    }
-
-    async fn post_form(&mut self, url: &str, form: &[(&str, &str)]) -> Response {
-        let r = self
-            .client
-            .post(url)
-            .header("cookie", self.cookie_header())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        self.keep(&r);
-        r
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    }
-}
-
-/// The value of the hidden CSRF input of a page.
-fn csrf_input(html: &str) -> String {
-    let marker = "name=\"csrfmiddlewaretoken\" value=\"";
-    let start = html.find(marker).expect("a CSRF input") + marker.len();
-    html[start..start + 32].to_owned()
-}
 
 #[tokio::test]
 async fn the_mailed_link_leads_through_the_form_to_a_new_password() {
     let app = TestApp::spawn().await;
-    app.api_create("ann", "ann@x.io").await;
+    app.api_verified("ann", "ann@x.io").await;
+    let seen = app.mail.received_by("ann@x.io");
     let mut browser = Browser::new();
 
     let form = browser.get(&app.url("/api/auth/password_reset/")).await;
@@ -116,7 +40,10 @@ async fn the_mailed_link_leads_through_the_form_to_a_new_password() {
         .unwrap();
     assert!(done.contains("emailed you instructions"));
 
-    let mail = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap();
+    let mail = app
+        .mail
+        .wait_for_subject("ann@x.io", seen, "Password reset")
+        .await;
     let link = app.own_link(&mail.link());
     assert!(link.contains("/api/auth/reset/"), "{link}");
     let r = browser.get(&link).await;
@@ -175,7 +102,8 @@ async fn the_mailed_link_leads_through_the_form_to_a_new_password() {
 #[tokio::test]
 async fn the_set_password_form_reports_mismatches_and_weak_passwords() {
     let app = TestApp::spawn().await;
-    app.api_create("ann", "ann@x.io").await;
+    app.api_verified("ann", "ann@x.io").await;
+    let seen = app.mail.received_by("ann@x.io");
     let r = app
         .client
         .post(app.url("/api/auth/password_reset/"))
@@ -184,7 +112,10 @@ async fn the_set_password_form_reports_mismatches_and_weak_passwords() {
         .await
         .unwrap();
     expect(r, StatusCode::OK, json!({})).await;
-    let mail = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap();
+    let mail = app
+        .mail
+        .wait_for_subject("ann@x.io", seen, "Password reset")
+        .await;
     let mut browser = Browser::new();
     let r = browser.get(&app.own_link(&mail.link())).await;
     let set_password = app.url(r.headers()["location"].to_str().unwrap());

@@ -25,6 +25,8 @@ const WRONG: &str = "wrong-pass-1";
 #[tokio::test]
 async fn wrong_passwords_slow_then_lock_the_name_and_the_lock_ends_by_itself() {
     let app = TestApp::spawn().await;
+    // Waits are asserted to the second: time moves only when the test moves it.
+    app.clock.freeze();
     app.api_create("ann", "ann@x.io").await;
     for name in ["ann", "nobody"] {
         for _ in 0..5 {
@@ -116,6 +118,7 @@ async fn lockout_is_configurable() {
         c.login_lockout_duration = 60;
     })
     .await;
+    app.clock.freeze();
     app.api_create("ann", "ann@x.io").await;
     for _ in 0..3 {
         assert_eq!(login(&app, "ann", WRONG).await.0, StatusCode::UNAUTHORIZED);

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod account_takeover;
 mod authapi_accounts;
 mod authapi_credentials;
 mod authapi_export;
@@ -20,10 +21,12 @@ mod djoser_register;
 mod djoser_users;
 mod jwks;
 mod legacy_hashes;
+mod lockout_per_account;
 mod login_lockout;
 mod mail_outbox;
 mod rate_limits;
 mod redis_limits;
+mod revocation;
 mod routes;
 mod security_headers;
 mod sessions;

@@ -1,11 +1,13 @@
 //! Test support: spawn the app, talk to it, read the mail it sends.
 
+mod browser;
 mod clock;
 mod db;
 mod process;
 mod smtp;
 mod two_factor;
 
+pub use browser::{Browser, csrf_input};
 pub use clock::TestClock;
 pub use process::{ServeProcess, free_port};
 pub use smtp::SmtpSink;

@@ -71,15 +71,22 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 
+    /// An Auth API account with its address verified (a reset link goes only to a verified
+    /// address); its access token.
+    pub async fn api_verified(&self, username: &str, email: &str) -> String {
+        self.api_create(username, email).await;
+        let access = self.api_access(username).await;
+        self.api_verify_email(email, &access).await;
+        access
+    }
+
     /// An Auth API account with a verified address and 2FA on: (access, secret, recovery codes).
     pub async fn api_two_fa_user(
         &self,
         username: &str,
         email: &str,
     ) -> (String, String, Vec<String>) {
-        self.api_create(username, email).await;
-        let access = self.api_access(username).await;
-        self.api_verify_email(email, &access).await;
+        let access = self.api_verified(username, email).await;
         let (secret, codes) = self.enable_totp("/api/auth/2fa/", &access).await;
         (access, secret, codes)
     }
