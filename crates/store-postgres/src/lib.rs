@@ -22,6 +22,9 @@ use tessera_core::records::{
     TotpFactorRecord,
 };
 
+/// The database this crate's queries (its own and the shared ones) are checked against.
+type Db = sqlx::Postgres;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, Clone)]
@@ -54,7 +57,7 @@ impl PgStore {
 impl Store for PgStore {
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
         let tx = self.pool.begin().await.map_err(backend)?;
-        Ok(Box::new(tx::PgTx::new(tx)))
+        Ok(Box::new(tx::StoreTx::new(tx)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

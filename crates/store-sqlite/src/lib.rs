@@ -23,6 +23,9 @@ use tessera_core::records::{
     TotpFactorRecord,
 };
 
+/// The database this crate's queries (its own and the shared ones) are checked against.
+type Db = sqlx::Sqlite;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, Clone)]
@@ -64,7 +67,7 @@ impl Store for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
-        Ok(Box::new(tx::SqliteTx::new(tx)))
+        Ok(Box::new(tx::StoreTx::new(tx)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,0 +1,263 @@
+// Shared by both store crates, which `include!` it: `StoreTx`: one transaction implementing the `Tx` port.
+// Every query here is compile-checked against each crate's database (its `sqlx.toml` and
+// `.sqlx/`); `Db` is the including crate's database.
+
+use crate::two_factor as tf;
+use crate::{backend, emails, outbox, sessions, users};
+use async_trait::async_trait;
+use crate::Db;
+use sqlx::Transaction;
+use tessera_core::Timestamp;
+use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
+use tessera_core::mail::NewMail;
+use tessera_core::ports::{CodePurpose, StoreError, Tx};
+use tessera_core::records::{ChallengeRecord, EmailUndoRecord, SessionRecord, TotpFactorRecord};
+use tessera_core::tokens::Claims;
+
+pub(crate) struct StoreTx {
+    tx: Transaction<'static, Db>,
+}
+
+impl StoreTx {
+    pub(crate) fn new(tx: Transaction<'static, Db>) -> Self {
+        Self { tx }
+    }
+}
+
+#[async_trait]
+impl Tx for StoreTx {
+    async fn user_by_id(&mut self, id: UserId) -> Result<Option<User>, StoreError> {
+        users::by_id(&mut *self.tx, id).await
+    }
+
+    async fn user_by_email(&mut self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
+        users::by_email(&mut *self.tx, email).await
+    }
+
+    async fn insert_user(&mut self, user: &NewUser) -> Result<User, StoreError> {
+        let id = users::insert(&mut *self.tx, user).await?;
+        users::by_id(&mut *self.tx, id)
+            .await?
+            .ok_or_else(|| backend(sqlx::Error::RowNotFound))
+    }
+
+    async fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
+        users::update(&mut *self.tx, user).await
+    }
+
+    async fn delete_user(&mut self, id: UserId) -> Result<(), StoreError> {
+        users::delete(&mut *self.tx, id).await
+    }
+
+    async fn set_email(
+        &mut self,
+        user: UserId,
+        email: &EmailAddress,
+        verified: bool,
+    ) -> Result<(), StoreError> {
+        emails::set_address(&mut *self.tx, user, email, verified).await
+    }
+
+    async fn mark_email_verified(&mut self, user: UserId) -> Result<(), StoreError> {
+        emails::mark_verified(&mut *self.tx, user).await
+    }
+
+    async fn pending_email(&mut self, user: UserId) -> Result<Option<EmailAddress>, StoreError> {
+        emails::pending(&mut *self.tx, user).await
+    }
+
+    async fn put_pending_email(
+        &mut self,
+        user: UserId,
+        email: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        emails::put_pending(&mut *self.tx, user, email, now).await
+    }
+
+    async fn clear_pending_email(&mut self, user: UserId) -> Result<(), StoreError> {
+        emails::clear_pending(&mut *self.tx, user).await
+    }
+
+    async fn insert_email_undo(&mut self, undo: &EmailUndoRecord) -> Result<(), StoreError> {
+        emails::insert_undo(&mut *self.tx, undo).await
+    }
+
+    async fn email_undo(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<EmailUndoRecord>, StoreError> {
+        emails::undo(&mut *self.tx, token_hash).await
+    }
+
+    async fn clear_email_undo(&mut self, user: UserId) -> Result<(), StoreError> {
+        emails::clear_undo(&mut *self.tx, user).await
+    }
+
+    async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {
+        outbox::enqueue(&mut *self.tx, mail, now).await
+    }
+
+    async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError> {
+        sessions::add_outstanding(&mut *self.tx, claims).await
+    }
+
+    async fn blacklist_all(
+        &mut self,
+        user: UserId,
+        keep: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query!(
+            "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at)
+             SELECT jti, $1, expires_at FROM outstanding_tokens
+             WHERE user_id = $2 AND expires_at > $1
+               AND COALESCE(session_id <> $3, TRUE)
+             ON CONFLICT (jti) DO NOTHING",
+            now.0,
+            user.0,
+            keep
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(backend)?;
+        sessions::mark_all_revoked(&mut *self.tx, user, keep, now).await?;
+        users::void_tokens_before(&mut *self.tx, user, keep, now.0).await
+    }
+
+    async fn session(&mut self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        sessions::by_id(&mut *self.tx, id).await
+    }
+
+    async fn insert_session(&mut self, session: &SessionRecord) -> Result<(), StoreError> {
+        sessions::insert(&mut *self.tx, session).await
+    }
+
+    async fn touch_session(&mut self, session: &SessionRecord) -> Result<(), StoreError> {
+        sessions::touch(&mut *self.tx, session).await
+    }
+
+    async fn revoke_session(&mut self, id: &str, now: Timestamp) -> Result<(), StoreError> {
+        sessions::blacklist_session(&mut *self.tx, id, now).await?;
+        sessions::mark_revoked(&mut *self.tx, id, now).await
+    }
+
+    async fn rotate_out(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {
+        let fresh = self.blacklist(claims, now).await?;
+        sessions::mark_rotated(&mut *self.tx, &claims.jti, now).await?;
+        Ok(fresh)
+    }
+
+    async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query!(
+            "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at) VALUES ($1, $2, $3)
+             ON CONFLICT (jti) DO NOTHING",
+            claims.jti, now.0, claims.exp
+        )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn put_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<(), StoreError> {
+        tf::put_totp_factor(&mut *self.tx, factor).await
+    }
+
+    async fn totp_factor(&mut self, user: UserId) -> Result<Option<TotpFactorRecord>, StoreError> {
+        tf::totp_factor(&mut *self.tx, user).await
+    }
+
+    async fn confirm_totp_factor(
+        &mut self,
+        user: UserId,
+        step: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        tf::confirm_totp_factor(&mut *self.tx, user, step, now).await
+    }
+
+    async fn set_two_fa_enabled(&mut self, user: UserId, on: bool) -> Result<(), StoreError> {
+        users::set_two_fa_enabled(&mut *self.tx, user, on).await
+    }
+
+    async fn delete_totp_factor(&mut self, user: UserId) -> Result<(), StoreError> {
+        tf::delete_totp_factor(&mut *self.tx, user).await
+    }
+
+    async fn use_totp_step(&mut self, user: UserId, step: i64) -> Result<bool, StoreError> {
+        tf::use_totp_step(&mut *self.tx, user, step).await
+    }
+
+    async fn live_codes(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        tf::live_codes(&mut *self.tx, user, purpose, now).await
+    }
+
+    async fn replace_codes(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        hashes: &[String],
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        tf::delete_codes(&mut *self.tx, user, purpose).await?;
+        for hash in hashes {
+            tf::insert_code(&mut *self.tx, user, purpose, hash, expires_at, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn consume_code(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        tf::consume_code(&mut *self.tx, user, purpose, hash, now).await
+    }
+
+    async fn code_guess_failed(
+        &mut self,
+        user: UserId,
+        purpose: CodePurpose,
+        max: i64,
+    ) -> Result<(), StoreError> {
+        tf::count_guess(&mut *self.tx, user, purpose).await?;
+        tf::delete_guessed(&mut *self.tx, user, purpose, max).await
+    }
+
+    async fn insert_challenge(&mut self, challenge: &ChallengeRecord) -> Result<(), StoreError> {
+        tf::prune_challenges(&mut *self.tx, challenge.user_id, challenge.created_at).await?;
+        tf::insert_challenge(&mut *self.tx, challenge).await
+    }
+
+    async fn challenge_failed(&mut self, ticket_hash: &str) -> Result<i64, StoreError> {
+        tf::challenge_failed(&mut *self.tx, ticket_hash).await
+    }
+
+    async fn clear_challenges(&mut self, user: UserId) -> Result<(), StoreError> {
+        tf::clear_challenges(&mut *self.tx, user).await
+    }
+
+    async fn note_code_failure(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError> {
+        let old = tf::failures_kept_from(now);
+        tf::forget_failures(&mut *self.tx, user, Some(old)).await?;
+        tf::note_failure(&mut *self.tx, user, now).await
+    }
+
+    async fn clear_code_failures(&mut self, user: UserId) -> Result<(), StoreError> {
+        tf::forget_failures(&mut *self.tx, user, None).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(backend)
+    }
+}
