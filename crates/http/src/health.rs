@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
+use tessera_core::availability::chain;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -18,7 +19,7 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json:
     match state.accounts.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({"status": "ok"}))),
         Err(e) => {
-            tracing::error!(error = ?e, "health check: database unreachable");
+            state.accounts.availability().lost(&chain(&e));
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(json!({"status": "unavailable"})),

@@ -51,6 +51,7 @@ impl AppState {
 /// The whole application: both dialects, health, and the cross-cutting layers. Browser
 /// frontends on `cors_origins` may call it cross-origin.
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
+    let accounts = state.accounts.clone();
     let app = Router::new()
         .merge(djoser::routes())
         .merge(authapi::routes())
@@ -58,9 +59,12 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(health::routes())
         .fallback(fallback)
         .with_state(state);
-    telemetry::apply(app)
-        .layer(axum::middleware::from_fn(security::headers))
-        .layer(cors::layer(cors_origins))
+    telemetry::apply(
+        app,
+        Arc::new(move |cause: &str| accounts.availability().lost(cause)),
+    )
+    .layer(axum::middleware::from_fn(security::headers))
+    .layer(cors::layer(cors_origins))
 }
 
 /// Unknown paths: a dialect's redirect when it has one, else DRF's 404.

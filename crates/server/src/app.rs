@@ -47,14 +47,18 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
 }
 
+/// How long the mails in hand may still take once stopping.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// Open and migrate the configured database.
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartError> {
+    let timeout = Duration::from_secs(config.database_acquire_timeout);
     if config.is_postgres() {
-        let store = PgStore::connect(&config.database_url).await?;
+        let store = PgStore::connect(&config.database_url, timeout).await?;
         store.migrate().await?;
         Ok(Arc::new(store))
     } else {
-        let store = SqliteStore::connect(&config.database_url).await?;
+        let store = SqliteStore::connect(&config.database_url, timeout).await?;
         store.migrate().await?;
         Ok(Arc::new(store))
     }
@@ -182,7 +186,13 @@ fn transport(config: &Config) -> Result<Transport, StartError> {
             },
         }),
     };
-    Transport::new(&transport, &config.email_from).map_err(|e| StartError::Mail(e.to_string()))
+    Transport::new(
+        &transport,
+        &config.email_from,
+        Duration::from_secs(config.mail_timeout),
+        config.mail_concurrency,
+    )
+    .map_err(|e| StartError::Mail(e.to_string()))
 }
 
 /// A started service.
@@ -194,7 +204,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stop accepting, finish in-flight requests, stop the mail worker.
+    /// Stop accepting, finish in-flight requests and the mails in hand (those within a few
+    /// seconds, whatever the SMTP server does), stop the mail worker.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
@@ -248,6 +259,8 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
                 .unwrap_or(Duration::from_secs(2)),
             ..RetryPolicy::default()
         },
+        concurrency: config.mail_concurrency,
+        stop_grace: STOP_GRACE,
     };
     let worker = tokio::spawn(worker.run(wait_for(stopped.clone())));
 
