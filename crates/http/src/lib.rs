@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub use client::TrustedProxies;
+pub use drf::BodyTimedOut;
 pub use limits::{RateLimits, Rule};
 use tessera_core::accounts::Accounts;
 

@@ -47,7 +47,7 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
 }
 
-/// How long the mails in hand may still take once stopping.
+/// How long open connections and the mails in hand may still take once stopping.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Open and migrate the configured database.
@@ -204,8 +204,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stop accepting, finish in-flight requests and the mails in hand (those within a few
-    /// seconds, whatever the SMTP server does), stop the mail worker.
+    /// Stop accepting, finish in-flight requests and the mails in hand (within a few
+    /// seconds, whatever the clients and the SMTP server do), stop the mail worker.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
@@ -276,8 +276,13 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         tessera_http::AppState::new(accounts, proxies, limits),
         &config.cors_origins(),
     );
-    let header_timeout = Duration::from_secs(config.header_timeout);
-    let server = tokio::spawn(crate::serve::serve(listener, app, header_timeout, stopped));
+    let limits = crate::serve::Limits {
+        header_timeout: Duration::from_secs(config.header_timeout),
+        body_timeout: Duration::from_secs(config.body_timeout),
+        max_connections: crate::descriptors::connection_cap(config.max_connections),
+        drain_grace: STOP_GRACE,
+    };
+    let server = tokio::spawn(crate::serve::serve(listener, app, limits, stopped));
     tracing::info!(%addr, "tessera listening");
     Ok(Running {
         addr,

@@ -123,7 +123,11 @@ pub struct Config {
     /// Seconds a client may take to send a request's headers, and a keep-alive connection
     /// may stay idle, before the connection is closed.
     pub header_timeout: u64,
-
+    /// Seconds a client may take to send a request's body, from the end of its headers.
+    pub body_timeout: u64,
+    /// Connections served at once; further ones wait to be accepted. 0: as many as the
+    /// file-descriptor limit leaves room for.
+    pub max_connections: usize,
     /// All rate limits on or off.
     pub rate_limiting: bool,
     /// Overrides of single limits: `name=N/PERIOD` or `name=off`, comma-separated.
@@ -190,7 +194,8 @@ impl Default for Config {
             database_acquire_timeout: 2,
             log_format: LogFormat::Text,
             header_timeout: 10,
-
+            body_timeout: 10,
+            max_connections: 0,
             rate_limiting: true,
             rate_limits: String::new(),
             redis_url: None,
@@ -271,6 +276,7 @@ impl Config {
         }
         for (name, secs, max) in [
             ("TESSERA_HEADER_TIMEOUT", self.header_timeout, 3600),
+            ("TESSERA_BODY_TIMEOUT", self.body_timeout, 3600),
             ("TESSERA_MAIL_TIMEOUT", self.mail_timeout, 3600),
             (
                 "TESSERA_DATABASE_ACQUIRE_TIMEOUT",

@@ -5,7 +5,9 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+mod descriptors;
 mod keys;
+mod request_body;
 mod secret_key;
 mod serve;
 pub mod telemetry;

@@ -5,6 +5,6 @@ mod body;
 pub(crate) mod error;
 mod fields;
 
-pub use body::Body;
+pub use body::{Body, BodyTimedOut};
 pub use error::{ApiError, not_found, throttled};
 pub use fields::{FieldErrors, Fields};

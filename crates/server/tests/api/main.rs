@@ -10,6 +10,7 @@ mod authapi_reset_pages;
 mod authapi_services;
 mod authapi_session;
 mod cli;
+mod connections;
 mod database_outage;
 mod djoser_activation;
 mod djoser_drf;
