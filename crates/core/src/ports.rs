@@ -169,6 +169,7 @@ pub trait Store: Send + Sync + 'static {
     /// Mark a mail sent and drop its context: the links and codes it carried do not outlive
     /// their delivery.
     async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
+    /// Record a failed attempt; a mail given up (no `retry_at`) has its context dropped too.
     async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError>;
 }
 
