@@ -331,7 +331,7 @@ impl Config {
                 "TESSERA_MAIL_MAX_ATTEMPTS and TESSERA_MAIL_RETRY_DELAY must be at least 1",
             );
         }
-        Ok(())
+        crate::bounds::check(self)
     }
 
     /// The origins allowed cross-origin: the configured list, or the frontend's origin.
@@ -374,7 +374,7 @@ impl Config {
 }
 
 /// `scheme://host[:port]` of a URL.
-fn origin_of(url: &str) -> Option<String> {
+pub(crate) fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split('/').next().filter(|h| !h.is_empty())?;
     Some(format!("{scheme}://{host}"))

@@ -3,6 +3,7 @@
 //! tests drive directly.
 
 pub mod app;
+mod bounds;
 pub mod cli;
 pub mod config;
 mod descriptors;

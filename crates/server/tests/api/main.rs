@@ -28,6 +28,7 @@ mod redis_limits;
 mod routes;
 mod security_headers;
 mod sessions;
+mod startup_settings;
 mod timeouts;
 mod tokens_forged;
 mod two_factor_at_rest;
