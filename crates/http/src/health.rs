@@ -4,6 +4,8 @@
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
@@ -28,6 +30,10 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json:
     }
 }
 
-async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(serde_json::to_value(state.accounts.jwt().jwks()).unwrap_or_else(|_| json!({"keys": []})))
+/// Public keys: caches may keep them a few minutes (a rotation publishes the new key while
+/// the previous one still verifies).
+async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
+    let keys =
+        serde_json::to_value(state.accounts.jwt().jwks()).unwrap_or_else(|_| json!({"keys": []}));
+    ([(CACHE_CONTROL, "public, max-age=300")], Json(keys))
 }

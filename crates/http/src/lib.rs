@@ -38,8 +38,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(accounts: Arc<Accounts>, proxies: TrustedProxies, limits: RateLimits) -> Self {
-        let secure = accounts.public_url().starts_with("https://");
-        let pages = Arc::new(pages::Pages::new(accounts.site_name(), secure));
+        let pages = Arc::new(pages::Pages::new(
+            accounts.site_name(),
+            accounts.public_url(),
+        ));
         Self {
             accounts,
             pages,
@@ -53,6 +55,9 @@ impl AppState {
 /// frontends on `cors_origins` may call it cross-origin.
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let accounts = state.accounts.clone();
+    let policy = security::Policy {
+        https: accounts.public_url().starts_with("https://"),
+    };
     let app = Router::new()
         .merge(djoser::routes())
         .merge(authapi::routes())
@@ -64,7 +69,10 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         app,
         Arc::new(move |cause: &str| accounts.availability().lost(cause)),
     )
-    .layer(axum::middleware::from_fn(security::headers))
+    .layer(axum::middleware::from_fn_with_state(
+        policy,
+        security::headers,
+    ))
     .layer(cors::layer(cors_origins))
 }
 

@@ -2,6 +2,7 @@
 //! flow in plain, accessible HTML with no external assets.
 
 mod cookies;
+mod origin;
 mod render;
 mod reset;
 
