@@ -1,13 +1,15 @@
 //! Cross-cutting layers: a request id on every request (taken from `x-request-id` or made,
 //! and echoed back), a tracing span per request, panics turned into 500s, DRF bodies for
 //! 405s, the request id written into every 500 body, and database outages reported once.
-//! Each 5xx is logged once, where it is made (the trace layer logs none of its own).
+//! Each 5xx is logged once, where it is made (the trace layer logs none of its own). Spans
+//! name the route template (`/api/auth/reset/{uid}/{token}/`), never a path that carries a
+//! token.
 
 use crate::drf::ApiError;
 use crate::drf::error::{DatabaseUnavailable, InternalErrorMarker};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -39,7 +41,8 @@ pub fn apply(router: Router, outages: OutageReport) -> Router {
                 .get::<RequestId>()
                 .and_then(|id| id.header_value().to_str().ok())
                 .unwrap_or("");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            let path = logged_path(req);
+            tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
         }).on_failure(()))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let outages = outages.clone();
@@ -47,6 +50,29 @@ pub fn apply(router: Router, outages: OutageReport) -> Router {
         }))
         .layer(CatchPanicLayer::custom(panic_response)),
     )
+}
+
+/// Segments at least this long of a path that matched no route are left out of the log
+/// (mailed tokens are ~40 characters; uids, ids and words are short).
+const LOGGED_SEGMENT_MAX: usize = 16;
+
+/// The route template the request matched, or its path with long segments redacted.
+fn logged_path(req: &Request) -> String {
+    if let Some(route) = req.extensions().get::<MatchedPath>() {
+        return route.as_str().to_owned();
+    }
+    req.uri()
+        .path()
+        .split('/')
+        .map(|segment| {
+            if segment.len() >= LOGGED_SEGMENT_MAX {
+                "[redacted]"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Give 405s DRF's body, stamp 500s with the request id, report database outages.
@@ -131,6 +157,16 @@ mod tests {
             body,
             json!({"detail": "A server error occurred.", "request_id": "req-42"})
         );
+    }
+
+    #[test]
+    fn a_path_that_matched_no_route_is_logged_without_its_long_segments() {
+        let token = "c4xjz2-0123456789abcdef0123456789abcdef";
+        let request = Request::builder()
+            .uri(format!("/api/auth/reset/MQ/{token}/x"))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(logged_path(&request), "/api/auth/reset/MQ/[redacted]/x");
     }
 
     #[tokio::test]

@@ -6,11 +6,12 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
 use crate::django;
+use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use crate::two_factor::{self, Dialect, answers};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tessera_core::accounts::{
