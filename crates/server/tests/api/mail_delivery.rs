@@ -221,3 +221,29 @@ async fn a_mail_given_up_logs_one_warning_and_one_error() {
         "{lines:?}"
     );
 }
+
+#[tokio::test]
+async fn encryption_is_required_when_configured() {
+    // The sink speaks plain SMTP and offers no STARTTLS: neither mode sends in the clear.
+    for (tls, expected) in [
+        (tessera_server::config::SmtpTls::Tls, "TLS"),
+        (tessera_server::config::SmtpTls::Starttls, "STARTTLS"),
+    ] {
+        let app = TestApp::spawn_with(|c| {
+            c.smtp_tls = tls;
+            c.smtp_host = "localhost".into();
+            c.mail_max_attempts = 1;
+            c.mail_timeout = 5;
+        })
+        .await;
+        app.register("ann@x.io", "ann").await;
+        let rows = outbox_until(&app, |rows| rows.first().is_some_and(|r| r.0 == "failed")).await;
+        let error = rows[0].2.clone().unwrap_or_default();
+        assert!(error.contains(expected), "{tls:?}: {error}");
+        assert!(
+            app.mail.all().is_empty(),
+            "{tls:?}: nothing went in the clear"
+        );
+        app.stop().await;
+    }
+}
