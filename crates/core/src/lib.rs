@@ -2,6 +2,7 @@
 //! ports (`Store`, `Clock`) that storage and time adapters implement. No HTTP, SQL or SMTP here.
 
 pub mod accounts;
+pub mod availability;
 pub mod domain;
 pub mod limits;
 pub mod mail;

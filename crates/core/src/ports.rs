@@ -2,6 +2,7 @@
 //! transaction: every state change and the mail it causes commit or roll back together).
 
 use crate::Timestamp;
+use crate::availability::Availability;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::mail::NewMail;
 use crate::records::{
@@ -72,6 +73,21 @@ pub enum StoreError {
     Conflict(UniqueField),
     #[error("storage failure")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database did not answer in time (stopped, unreachable, or a write lock held past
+    /// the timeout): worth trying again shortly.
+    #[error("database unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// A backend's failure: `Unavailable` when the database did not answer, else `Backend`.
+    pub fn from_backend(e: Box<dyn std::error::Error + Send + Sync>, unavailable: bool) -> Self {
+        if unavailable {
+            Self::Unavailable(e)
+        } else {
+            Self::Backend(e)
+        }
+    }
 }
 
 /// What the outbox worker records after a failed delivery.
@@ -88,6 +104,8 @@ pub trait Store: Send + Sync + 'static {
     /// Start a write transaction.
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Whether the database answers, as this store last saw it.
+    fn availability(&self) -> &Availability;
 
     async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
     /// The account an access token names, and what decides whether the token stands, in one
@@ -163,6 +181,7 @@ pub trait Store: Send + Sync + 'static {
     /// Mark a mail sent and drop its context: the links and codes it carried do not outlive
     /// their delivery.
     async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
+    /// Record a failed attempt; a mail given up (no `retry_at`) has its context dropped too.
     async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError>;
 }
 

@@ -1,5 +1,6 @@
 //! CORS for browser frontends on another origin (what django-cors-headers does for Djoser):
-//! bearer tokens, not cookies, so no credentials are allowed cross-origin.
+//! bearer tokens, not cookies, so no credentials are allowed cross-origin, and `*` (any
+//! origin) is safe to allow.
 
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, Method};
@@ -8,14 +9,21 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// A layer allowing exactly `origins` (e.g. `https://app.example`); none when empty.
+/// A layer allowing exactly `origins` (e.g. `https://app.example`), or any origin when they
+/// include `*`; none when empty.
 pub fn layer(origins: &[String]) -> CorsLayer {
-    let origins: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok())
+                .collect::<Vec<_>>(),
+        )
+    };
     CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(allow)
         .allow_methods([
             Method::GET,
             Method::POST,

@@ -4,9 +4,12 @@
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
+use tessera_core::availability::chain;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -18,7 +21,7 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json:
     match state.accounts.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({"status": "ok"}))),
         Err(e) => {
-            tracing::error!(error = ?e, "health check: database unreachable");
+            state.accounts.availability().lost(&chain(&e));
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(json!({"status": "unavailable"})),
@@ -27,6 +30,10 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json:
     }
 }
 
-async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(serde_json::to_value(state.accounts.jwt().jwks()).unwrap_or_else(|_| json!({"keys": []})))
+/// Public keys: caches may keep them a few minutes (a rotation publishes the new key while
+/// the previous one still verifies).
+async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
+    let keys =
+        serde_json::to_value(state.accounts.jwt().jwks()).unwrap_or_else(|_| json!({"keys": []}));
+    ([(CACHE_CONTROL, "public, max-age=300")], Json(keys))
 }

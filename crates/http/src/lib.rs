@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub use client::TrustedProxies;
+pub use drf::BodyTimedOut;
 pub use limits::{RateLimits, Rule};
 use tessera_core::accounts::Accounts;
 
@@ -37,8 +38,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(accounts: Arc<Accounts>, proxies: TrustedProxies, limits: RateLimits) -> Self {
-        let secure = accounts.public_url().starts_with("https://");
-        let pages = Arc::new(pages::Pages::new(accounts.site_name(), secure));
+        let pages = Arc::new(pages::Pages::new(
+            accounts.site_name(),
+            accounts.public_url(),
+        ));
         Self {
             accounts,
             pages,
@@ -51,6 +54,10 @@ impl AppState {
 /// The whole application: both dialects, health, and the cross-cutting layers. Browser
 /// frontends on `cors_origins` may call it cross-origin.
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
+    let accounts = state.accounts.clone();
+    let policy = security::Policy {
+        https: accounts.public_url().starts_with("https://"),
+    };
     let app = Router::new()
         .merge(djoser::routes())
         .merge(authapi::routes())
@@ -58,9 +65,15 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(health::routes())
         .fallback(fallback)
         .with_state(state);
-    telemetry::apply(app)
-        .layer(axum::middleware::from_fn(security::headers))
-        .layer(cors::layer(cors_origins))
+    telemetry::apply(
+        app,
+        Arc::new(move |cause: &str| accounts.availability().lost(cause)),
+    )
+    .layer(axum::middleware::from_fn_with_state(
+        policy,
+        security::headers,
+    ))
+    .layer(cors::layer(cors_origins))
 }
 
 /// Unknown paths: a dialect's redirect when it has one, else DRF's 404.

@@ -198,10 +198,15 @@ fn parse_limit(value: &str) -> Result<Option<Limit>, String> {
         "h" => 3600,
         _ => return Err(bad()),
     };
-    if max == 0 || count == 0 {
+    // A period of more than a year is no rate limit (and could overflow the arithmetic).
+    let secs = count
+        .checked_mul(unit)
+        .filter(|s| (1..=365 * 86_400).contains(s))
+        .ok_or_else(bad)?;
+    if max == 0 {
         return Err(bad());
     }
-    Ok(Some(Limit::per_secs(max, count * unit)))
+    Ok(Some(Limit::per_secs(max, secs)))
 }
 
 #[cfg(test)]
@@ -215,7 +220,15 @@ mod tests {
         assert_eq!(parse_limit("5/m"), Ok(Some(Limit::per_secs(5, 60))));
         assert_eq!(parse_limit("2/10s"), Ok(Some(Limit::per_secs(2, 10))));
         assert_eq!(parse_limit("off"), Ok(None));
-        for bad in ["30", "x/1m", "0/1m", "3/1d", "3/0m", ""] {
+        for bad in [
+            "30",
+            "x/1m",
+            "0/1m",
+            "3/1d",
+            "3/0m",
+            "",
+            "3/9000000000000000000h",
+        ] {
             assert!(parse_limit(bad).is_err(), "{bad}");
         }
     }

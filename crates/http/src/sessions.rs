@@ -3,9 +3,10 @@
 
 use crate::AppState;
 use crate::auth::{CurrentSession, CurrentUser};
+use crate::drf::Path;
 use crate::drf::{self, ApiError};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tessera_core::accounts::SessionError;

@@ -1,27 +1,13 @@
-//! Transports: where rendered mail goes (the console, an SMTP server, or .eml files).
+//! Transports: where rendered mail goes (the console, an SMTP server, or .eml files). Every
+//! delivery is bounded as a whole by one deadline: running out of it is a failed attempt.
 
 use crate::Rendered;
+use crate::smtp::{Smtp, SmtpSettings};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpTls {
-    None,
-    StartTls,
-    Tls,
-}
-
-#[derive(Clone)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub username: Option<String>,
-    pub password: Option<tessera_core::Secret>,
-    pub tls: SmtpTls,
-}
+use std::time::Duration;
 
 #[derive(Clone)]
 pub enum TransportConfig {
@@ -30,15 +16,16 @@ pub enum TransportConfig {
     File(PathBuf),
 }
 
-/// A configured transport and the sender address.
+/// A configured transport, the sender address and the deadline of one delivery.
 pub struct Transport {
     from: Mailbox,
     kind: Kind,
+    timeout: Duration,
 }
 
 enum Kind {
     Console,
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Smtp),
     File(AsyncFileTransport<Tokio1Executor>),
 }
 
@@ -50,48 +37,70 @@ pub enum TransportError {
     Build(String),
     #[error("delivery failed: {0}")]
     Delivery(String),
+    #[error("delivery failed: no answer within {0:?}")]
+    TimedOut(Duration),
 }
 
 impl Transport {
-    pub fn new(config: &TransportConfig, from: &str) -> Result<Self, TransportError> {
+    /// `timeout` bounds each delivery as a whole; up to `concurrency` deliveries run at once
+    /// (SMTP keeps that many connections open between mails).
+    pub fn new(
+        config: &TransportConfig,
+        from: &str,
+        timeout: Duration,
+        concurrency: usize,
+    ) -> Result<Self, TransportError> {
         let from: Mailbox = from
             .parse()
             .map_err(|e| TransportError::Address(format!("{e}")))?;
         let kind = match config {
             TransportConfig::Console => Kind::Console,
             TransportConfig::File(dir) => Kind::File(AsyncFileTransport::new(dir)),
-            TransportConfig::Smtp(s) => Kind::Smtp(smtp(s)?),
+            TransportConfig::Smtp(s) => Kind::Smtp(
+                Smtp::new(s, concurrency).map_err(|e| TransportError::Delivery(e.to_string()))?,
+            ),
         };
-        Ok(Self { from, kind })
+        Ok(Self {
+            from,
+            kind,
+            timeout,
+        })
     }
 
+    /// Deliver one mail within the deadline.
     pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), TransportError> {
+        let message = self.message(to, mail)?;
+        tokio::time::timeout(self.timeout, self.deliver(message))
+            .await
+            .unwrap_or(Err(TransportError::TimedOut(self.timeout)))
+    }
+
+    fn message(&self, to: &str, mail: &Rendered) -> Result<Message, TransportError> {
         let to: Mailbox = to
             .parse()
             .map_err(|e| TransportError::Address(format!("{e}")))?;
-        let message = Message::builder()
+        Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
             .message_id(None)
             .multipart(body(mail)?)
-            .map_err(|e| TransportError::Build(e.to_string()))?;
+            .map_err(|e| TransportError::Build(e.to_string()))
+    }
+
+    async fn deliver(&self, message: Message) -> Result<(), TransportError> {
+        let failed = |e: &dyn std::fmt::Display| TransportError::Delivery(e.to_string());
         match &self.kind {
             Kind::Console => {
                 let raw = String::from_utf8_lossy(&message.formatted()).into_owned();
                 println!("{raw}\n{}", "-".repeat(79));
                 Ok(())
             }
-            Kind::Smtp(t) => t
-                .send(message)
+            Kind::Smtp(smtp) => smtp
+                .send(message.envelope(), &message.formatted())
                 .await
-                .map(|_| ())
-                .map_err(|e| TransportError::Delivery(e.to_string())),
-            Kind::File(t) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| TransportError::Delivery(e.to_string())),
+                .map_err(|e| failed(&e)),
+            Kind::File(t) => t.send(message).await.map(|_| ()).map_err(|e| failed(&e)),
         }
     }
 }
@@ -109,21 +118,4 @@ fn body(mail: &Rendered) -> Result<MultiPart, TransportError> {
     Ok(MultiPart::mixed()
         .multipart(alternative)
         .singlepart(attachment))
-}
-
-fn smtp(s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, TransportError> {
-    let delivery = |e: lettre::transport::smtp::Error| TransportError::Delivery(e.to_string());
-    let mut builder = match s.tls {
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-        SmtpTls::StartTls => {
-            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host).map_err(delivery)?
-        }
-        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host).map_err(delivery)?,
-    }
-    .port(s.port)
-    .timeout(Some(std::time::Duration::from_secs(20)));
-    if let (Some(user), Some(password)) = (&s.username, &s.password) {
-        builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
-    }
-    Ok(builder.build())
 }

@@ -1,14 +1,22 @@
-//! `Worker`: drains the outbox: render, deliver, record; failures retry with exponential
-//! backoff up to a bounded number of attempts, then the row is marked failed with its error.
+//! `Worker`: drains the outbox, several deliveries at once: render, deliver, record. A
+//! failure retries with exponential backoff up to a bounded number of attempts, then the row
+//! is marked failed with its error. On stop, the mails in hand get a short grace and the rest
+//! stay queued for the next start.
 
+use crate::lane::{Lane, Outcome};
 use crate::{Renderer, Transport};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-use tessera_core::ports::{MailFailure, Store};
+use tessera_core::availability::chain;
+use tessera_core::ports::{MailFailure, Store, StoreError};
 use tessera_core::records::MailRecord;
 use tessera_core::{Clock, Timestamp};
 use tokio::sync::Notify;
+use tokio::task::JoinSet;
+
+/// Rows read from the outbox at a time.
+const FETCH: i64 = 32;
 
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
@@ -56,49 +64,106 @@ pub struct Worker {
     pub renderer: Renderer,
     pub wake: Arc<Notify>,
     pub policy: RetryPolicy,
+    /// Deliveries at once (at least one).
+    pub concurrency: usize,
+    /// How long the mails in hand may still take once `run`'s shutdown resolved.
+    pub stop_grace: Duration,
 }
 
 impl Worker {
-    /// Run until `shutdown` resolves.
+    /// Run until `shutdown` resolves, then finish (or, after the grace, abandon) the mails in
+    /// hand; the rest stay queued.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let concurrency = self.concurrency.max(1);
+        let grace = self.stop_grace;
+        let worker = Arc::new(self);
+        let mut lane = Lane::default();
+        let mut deliveries = JoinSet::new();
         tokio::pin!(shutdown);
         loop {
-            self.drain().await;
+            worker.record_pending(&mut lane).await;
+            worker.fill(&mut lane, &mut deliveries, concurrency).await;
             tokio::select! {
                 () = &mut shutdown => break,
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.policy.poll_interval) => {}
+                Some(done) = deliveries.join_next_with_id(), if !deliveries.is_empty() => {
+                    lane.finished(done);
+                }
+                () = worker.wake.notified() => {}
+                () = tokio::time::sleep(worker.policy.poll_interval) => {}
             }
         }
-        tracing::info!("mail worker stopped");
+        let in_hand = deliveries.len();
+        let finished = tokio::time::timeout(grace, async {
+            while let Some(done) = deliveries.join_next_with_id().await {
+                lane.finished(done);
+            }
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!(
+                abandoned = deliveries.len(),
+                "mail worker stopped with deliveries unfinished; they stay queued"
+            );
+            deliveries.shutdown().await;
+        }
+        worker.record_pending(&mut lane).await;
+        tracing::info!(in_hand, "mail worker stopped");
     }
 
-    /// Deliver everything due now.
-    pub async fn drain(&self) {
-        loop {
-            let batch = match self.store.due_mail(self.clock.now(), 32).await {
-                Ok(batch) => batch,
-                Err(e) => {
-                    tracing::error!(error = ?e, "reading the outbox failed");
-                    return;
-                }
-            };
-            if batch.is_empty() {
+    /// Start deliveries until `concurrency` run or nothing more is due.
+    async fn fill(
+        self: &Arc<Self>,
+        lane: &mut Lane,
+        deliveries: &mut JoinSet<Outcome>,
+        concurrency: usize,
+    ) {
+        while deliveries.len() < concurrency {
+            if lane.queued() == 0 && !self.fetch(lane).await {
                 return;
             }
-            for record in batch {
-                self.deliver(record).await;
+            let Some(record) = lane.next() else {
+                return;
+            };
+            let id = record.id;
+            let worker = self.clone();
+            let task = deliveries.spawn(async move { worker.deliver(record).await });
+            lane.started(task.id(), id);
+        }
+    }
+
+    /// Read due mail that is not already in hand; false when there is none (or no answer).
+    async fn fetch(&self, lane: &mut Lane) -> bool {
+        let limit = FETCH.saturating_add(i64::try_from(lane.in_hand()).unwrap_or(i64::MAX));
+        match self.store.due_mail(self.clock.now(), limit).await {
+            Ok(batch) => lane.queue(batch) > 0,
+            Err(e) => {
+                self.store_failed("reading the outbox failed", &e);
+                false
             }
         }
     }
 
-    async fn deliver(&self, record: MailRecord) {
-        let attempts = i32::try_from(record.attempts)
-            .unwrap_or(i32::MAX)
-            .saturating_add(1);
+    /// Record again what could not be recorded (the mail was delivered or tried meanwhile:
+    /// it is not sent again while this process runs).
+    async fn record_pending(&self, lane: &mut Lane) {
+        for outcome in lane.unrecorded() {
+            let id = outcome.id();
+            match self.record(&outcome).await {
+                Ok(()) => lane.recorded(id),
+                Err(e) => {
+                    self.store_failed("recording a delivery failed", &e);
+                    lane.still_unrecorded(outcome);
+                }
+            }
+        }
+    }
+
+    async fn deliver(&self, record: MailRecord) -> Outcome {
+        let before = i32::try_from(record.attempts).unwrap_or(i32::MAX);
+        let attempts = before.saturating_add(1);
         let mail = match record.into_queued() {
             Ok(mail) => mail,
-            Err((id, error)) => return self.record_failure(id, attempts, error, false).await,
+            Err((id, error)) => return self.failed(id, attempts, error, false).await,
         };
         let outcome = match self.renderer.render(mail.kind, &mail.context) {
             Ok(rendered) => self
@@ -108,30 +173,34 @@ impl Worker {
                 .map_err(|e| (e.to_string(), true)),
             Err(e) => Err((format!("template error: {e}"), false)),
         };
-        match outcome {
-            Ok(()) => {
-                tracing::info!(
+        let Err((error, retry)) = outcome else {
+            let kind = mail.kind.as_str();
+            if before > 0 {
+                tracing::warn!(
                     mail_id = mail.id,
-                    kind = mail.kind.as_str(),
-                    "mail delivered"
+                    kind,
+                    attempts,
+                    "mail delivered after failed attempts"
                 );
-                if let Err(e) = self.store.mail_sent(mail.id, self.clock.now()).await {
-                    tracing::error!(mail_id = mail.id, error = ?e, "recording a delivery failed");
-                }
+            } else {
+                tracing::info!(mail_id = mail.id, kind, "mail delivered");
             }
-            Err((error, retry)) => self.record_failure(mail.id, attempts, error, retry).await,
-        }
+            return self.settle(Outcome::Sent(mail.id, self.clock.now())).await;
+        };
+        self.failed(mail.id, attempts, error, retry).await
     }
 
-    async fn record_failure(&self, id: i64, attempts: i32, error: String, retry: bool) {
-        let retry_at = if retry {
-            self.policy.next_attempt(attempts, self.clock.now())
-        } else {
-            None
-        };
+    /// One WARN line when a mail starts failing, one ERROR line when it is given up.
+    async fn failed(&self, id: i64, attempts: i32, error: String, retry: bool) -> Outcome {
+        let retry_at = retry
+            .then(|| self.policy.next_attempt(attempts, self.clock.now()))
+            .flatten();
         match retry_at {
+            Some(at) if attempts == 1 => {
+                tracing::warn!(mail_id = id, retry_at = at.0, %error, "mail delivery failing; will retry")
+            }
             Some(at) => {
-                tracing::warn!(mail_id = id, attempts, retry_at = at.0, %error, "mail delivery failed; will retry")
+                tracing::debug!(mail_id = id, attempts, retry_at = at.0, %error, "mail delivery failed again")
             }
             None => {
                 tracing::error!(mail_id = id, attempts, %error, "mail delivery failed; giving up")
@@ -142,8 +211,33 @@ impl Worker {
             retry_at,
             error,
         };
-        if let Err(e) = self.store.mail_failed(id, &failure).await {
-            tracing::error!(mail_id = id, error = ?e, "recording a delivery failure failed");
+        self.settle(Outcome::Failed(id, failure)).await
+    }
+
+    /// Record `outcome`, or hand it back to be recorded later.
+    async fn settle(&self, outcome: Outcome) -> Outcome {
+        match self.record(&outcome).await {
+            Ok(()) => Outcome::Recorded(outcome.id()),
+            Err(e) => {
+                self.store_failed("recording a delivery failed", &e);
+                outcome
+            }
+        }
+    }
+
+    async fn record(&self, outcome: &Outcome) -> Result<(), StoreError> {
+        match outcome {
+            Outcome::Sent(id, at) => self.store.mail_sent(*id, *at).await,
+            Outcome::Failed(id, failure) => self.store.mail_failed(*id, failure).await,
+            Outcome::Recorded(_) => Ok(()),
+        }
+    }
+
+    /// A database outage is logged once by the store's availability; anything else here.
+    fn store_failed(&self, what: &str, e: &StoreError) {
+        match e {
+            StoreError::Unavailable(_) => self.store.availability().lost(&chain(e)),
+            _ => tracing::error!(error = ?e, "{what}"),
         }
     }
 }

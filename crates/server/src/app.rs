@@ -47,14 +47,18 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
 }
 
+/// How long open connections and the mails in hand may still take once stopping.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// Open and migrate the configured database.
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartError> {
+    let timeout = Duration::from_secs(config.database_acquire_timeout);
     if config.is_postgres() {
-        let store = PgStore::connect(&config.database_url).await?;
+        let store = PgStore::connect(&config.database_url, timeout).await?;
         store.migrate().await?;
         Ok(Arc::new(store))
     } else {
-        let store = SqliteStore::connect(&config.database_url).await?;
+        let store = SqliteStore::connect(&config.database_url, timeout).await?;
         store.migrate().await?;
         Ok(Arc::new(store))
     }
@@ -183,7 +187,13 @@ fn transport(config: &Config) -> Result<Transport, StartError> {
             },
         }),
     };
-    Transport::new(&transport, &config.email_from).map_err(|e| StartError::Mail(e.to_string()))
+    Transport::new(
+        &transport,
+        &config.email_from,
+        Duration::from_secs(config.mail_timeout),
+        config.mail_concurrency,
+    )
+    .map_err(|e| StartError::Mail(e.to_string()))
 }
 
 /// A started service.
@@ -195,7 +205,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stop accepting, finish in-flight requests, stop the mail worker.
+    /// Stop accepting, finish in-flight requests and the mails in hand (within a few
+    /// seconds, whatever the clients and the SMTP server do), stop the mail worker.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
@@ -249,6 +260,8 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
                 .unwrap_or(Duration::from_secs(2)),
             ..RetryPolicy::default()
         },
+        concurrency: config.mail_concurrency,
+        stop_grace: STOP_GRACE,
     };
     let worker = tokio::spawn(worker.run(wait_for(stopped.clone())));
 
@@ -264,8 +277,13 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         tessera_http::AppState::new(accounts, proxies, limits),
         &config.cors_origins(),
     );
-    let header_timeout = Duration::from_secs(config.header_timeout);
-    let server = tokio::spawn(crate::serve::serve(listener, app, header_timeout, stopped));
+    let limits = crate::serve::Limits {
+        header_timeout: Duration::from_secs(config.header_timeout),
+        body_timeout: Duration::from_secs(config.body_timeout),
+        max_connections: crate::descriptors::connection_cap(config.max_connections),
+        drain_grace: STOP_GRACE,
+    };
+    let server = tokio::spawn(crate::serve::serve(listener, app, limits, stopped));
     tracing::info!(%addr, "tessera listening");
     Ok(Running {
         addr,

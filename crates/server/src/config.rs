@@ -111,10 +111,23 @@ pub struct Config {
     pub mail_max_attempts: i32,
     /// Seconds before the first retry; doubled after each failure.
     pub mail_retry_delay: i64,
+    /// Seconds one delivery may take as a whole (connect, greeting, every command, the
+    /// data) before it counts as a failed attempt.
+    pub mail_timeout: u64,
+    /// Deliveries at once (and SMTP connections kept open between mails).
+    pub mail_concurrency: usize,
+    /// Seconds a request waits for a database connection (and, on SQLite, for the write
+    /// lock) before it answers 503.
+    pub database_acquire_timeout: u64,
     pub log_format: LogFormat,
     /// Seconds a client may take to send a request's headers, and a keep-alive connection
     /// may stay idle, before the connection is closed.
     pub header_timeout: u64,
+    /// Seconds a client may take to send a request's body, from the end of its headers.
+    pub body_timeout: u64,
+    /// Connections served at once; further ones wait to be accepted. 0: as many as the
+    /// file-descriptor limit leaves room for.
+    pub max_connections: usize,
     /// All rate limits on or off.
     pub rate_limiting: bool,
     /// Overrides of single limits: `name=N/PERIOD` or `name=off`, comma-separated.
@@ -180,8 +193,13 @@ impl Default for Config {
             hash_concurrency: 0,
             mail_max_attempts: 8,
             mail_retry_delay: 10,
+            mail_timeout: 30,
+            mail_concurrency: 4,
+            database_acquire_timeout: 2,
             log_format: LogFormat::Text,
             header_timeout: 10,
+            body_timeout: 10,
+            max_connections: 0,
             rate_limiting: true,
             rate_limits: String::new(),
             redis_url: None,
@@ -261,8 +279,24 @@ impl Config {
         if let Err(e) = dry_run {
             return Err(ConfigError::Invalid(format!("TESSERA_RATE_LIMITS: {e}")));
         }
-        if self.header_timeout == 0 {
-            return bad("TESSERA_HEADER_TIMEOUT must be at least 1 second");
+        for (name, secs, max) in [
+            ("TESSERA_HEADER_TIMEOUT", self.header_timeout, 3600),
+            ("TESSERA_BODY_TIMEOUT", self.body_timeout, 3600),
+            ("TESSERA_MAIL_TIMEOUT", self.mail_timeout, 3600),
+            (
+                "TESSERA_DATABASE_ACQUIRE_TIMEOUT",
+                self.database_acquire_timeout,
+                300,
+            ),
+        ] {
+            if !(1..=max).contains(&secs) {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} must be between 1 and {max} seconds"
+                )));
+            }
+        }
+        if !(1..=64).contains(&self.mail_concurrency) {
+            return bad("TESSERA_MAIL_CONCURRENCY must be between 1 and 64");
         }
         if self.login_lockout_duration <= 0 {
             return bad("TESSERA_LOGIN_LOCKOUT_DURATION must be positive");
@@ -302,7 +336,7 @@ impl Config {
                 "TESSERA_MAIL_MAX_ATTEMPTS and TESSERA_MAIL_RETRY_DELAY must be at least 1",
             );
         }
-        Ok(())
+        crate::bounds::check(self)
     }
 
     /// The origins allowed cross-origin: the configured list, or the frontend's origin.
@@ -345,7 +379,7 @@ impl Config {
 }
 
 /// `scheme://host[:port]` of a URL.
-fn origin_of(url: &str) -> Option<String> {
+pub(crate) fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split('/').next().filter(|h| !h.is_empty())?;
     Some(format!("{scheme}://{host}"))

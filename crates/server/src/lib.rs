@@ -3,9 +3,12 @@
 //! tests drive directly.
 
 pub mod app;
+mod bounds;
 pub mod cli;
 pub mod config;
+mod descriptors;
 mod keys;
+mod request_body;
 mod secret_key;
 mod serve;
 pub mod telemetry;

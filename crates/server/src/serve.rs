@@ -1,34 +1,63 @@
-//! The HTTP/1.1 connection loop under axum's router: each connection gets the client's
-//! address and a header-read timeout, which also closes keep-alive connections left idle; on
-//! stop, listening ends and open connections finish their requests.
+//! The HTTP/1.1 connection loop under axum's router: at most `max_connections` at once
+//! (further clients wait in the listen queue), the client's address on each request, a
+//! header-read timeout that also closes keep-alive connections left idle, a body timeout,
+//! and `Connection: close` on an answer given without reading the whole body. On stop,
+//! listening ends and open connections get a grace to finish their requests.
 
+use crate::request_body::Deadline;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::ConnectInfo;
-use hyper::body::Incoming;
+use axum::http::header::CONNECTION;
+use axum::http::{HeaderValue, Request};
+use hyper::body::{Body as _, Incoming};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
 use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// For a request's headers, and for a keep-alive connection between requests.
+    pub header_timeout: Duration,
+    /// For a request's whole body, from the end of its headers.
+    pub body_timeout: Duration,
+    pub max_connections: usize,
+    /// How long open connections may still take once stopping.
+    pub drain_grace: Duration,
+}
 
 /// Serve `app` on `listener` until `stop` turns true, then drain the open connections.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    header_timeout: Duration,
+    limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let mut connections = JoinSet::new();
-    let for_connections = stop.clone();
     loop {
+        // At the cap, nothing is accepted: new clients wait in the kernel's listen queue
+        // while the connections already open go on being served.
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            () = stopped(&mut stop) => break,
+        };
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let conn = connection(stream, peer, app.clone(), header_timeout, for_connections.clone());
+                    let conn = connection(stream, peer, app.clone(), limits, permit, stop.clone());
                     connections.spawn(conn);
                 }
                 Err(e) => {
@@ -42,24 +71,35 @@ pub async fn serve(
         }
     }
     drop(listener);
-    while connections.join_next().await.is_some() {}
+    let drained = tokio::time::timeout(limits.drain_grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            open = connections.len(),
+            "connections still open after the stop grace are closed"
+        );
+        connections.shutdown().await;
+    }
 }
 
 async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     app: Router,
-    header_timeout: Duration,
+    limits: Limits,
+    _slot: OwnedSemaphorePermit,
     mut stop: watch::Receiver<bool>,
 ) {
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(ConnectInfo(peer));
-        app.clone().oneshot(req.map(axum::body::Body::new))
+        respond(app.clone(), req, limits.body_timeout)
     });
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout)
+        .header_read_timeout(limits.header_timeout)
         .keep_alive(true);
     let mut conn = pin!(builder.serve_connection(TokioIo::new(stream), service));
     let mut stopping = false;
@@ -77,6 +117,31 @@ async fn connection(
             }
         }
     }
+}
+
+/// Run one request through the router; a body it did not read to the end closes the
+/// connection (the rest of it is never read), which the answer says.
+async fn respond(
+    app: Router,
+    req: hyper::Request<Incoming>,
+    body_timeout: Duration,
+) -> Result<axum::response::Response, std::convert::Infallible> {
+    let (parts, incoming) = req.into_parts();
+    if incoming.is_end_stream() {
+        return app
+            .oneshot(Request::from_parts(parts, Body::new(incoming)))
+            .await;
+    }
+    let (body, read) = Deadline::new(incoming, body_timeout);
+    let mut response = app
+        .oneshot(Request::from_parts(parts, Body::new(body)))
+        .await?;
+    if !read.load(Ordering::Acquire) {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    Ok(response)
 }
 
 /// Resolves once `stop` turns true (the guard `wait_for` returns is dropped here, so the

@@ -11,8 +11,10 @@ mod users;
 use async_trait::async_trait;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
+use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::Timestamp;
+use tessera_core::availability::Availability;
 use tessera_core::domain::{EmailAddress, User, UserId};
 use tessera_core::ports::{
     CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
@@ -30,18 +32,31 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    availability: Arc<Availability>,
 }
 
 impl PgStore {
-    /// Connect to the database at `url` (`postgres://…`).
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Connect to the database at `url` (`postgres://…`). A request waits at most `timeout`
+    /// for a connection; past it the database counts as unavailable.
+    pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
+        let availability = Arc::new(Availability::default());
+        // A connection handed out (new, or idle and still answering) means it answers again.
+        let (on_connect, on_acquire) = (availability.clone(), availability.clone());
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(timeout)
+            .after_connect(move |_, _| {
+                on_connect.regained();
+                Box::pin(async { Ok(()) })
+            })
+            .before_acquire(move |_, _| {
+                on_acquire.regained();
+                Box::pin(async { Ok(true) })
+            })
             .connect(url)
             .await
             .map_err(backend)?;
-        Ok(Self { pool })
+        Ok(Self { pool, availability })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -58,6 +73,10 @@ impl Store for PgStore {
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
         let tx = self.pool.begin().await.map_err(backend)?;
         Ok(Box::new(tx::StoreTx::new(tx)))
+    }
+
+    fn availability(&self) -> &Availability {
+        &self.availability
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -215,7 +234,26 @@ impl Store for PgStore {
 }
 
 pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError::Backend(Box::new(e))
+    let e: Box<dyn std::error::Error + Send + Sync> = Box::new(e);
+    let down = e.downcast_ref::<sqlx::Error>().is_some_and(unavailable);
+    StoreError::from_backend(e, down)
+}
+
+/// PostgreSQL stopped, unreachable, refusing connections or shutting down: no connection
+/// in time, the socket failed, or SQLSTATE class 08 (connection exception), 53300 (too
+/// many connections) or 57P01–57P03 (shutting down, starting up).
+fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "53300" | "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }
 
 /// Map a unique-constraint violation to the field it guards.

@@ -75,9 +75,16 @@ pub(crate) async fn failed<'e>(
         Some(at) => ("pending", at.0),
         None => ("failed", 0),
     };
+    // A mail given up keeps its error, not its links and codes (as one delivered).
     sqlx::query!(
-        "UPDATE mail_outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5",
-        status, i64::from(f.attempts), next, f.error, id
+        "UPDATE mail_outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4,
+                context = CASE WHEN $1 = 'failed' THEN '{}' ELSE context END
+         WHERE id = $5",
+        status,
+        i64::from(f.attempts),
+        next,
+        f.error,
+        id
     )
     .execute(db)
     .await

@@ -12,8 +12,10 @@ use async_trait::async_trait;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::Timestamp;
+use tessera_core::availability::Availability;
 use tessera_core::domain::{EmailAddress, User, UserId};
 use tessera_core::ports::{
     CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
@@ -31,23 +33,30 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    availability: Arc<Availability>,
 }
 
 impl SqliteStore {
-    /// Open (creating the file when missing) the database at `url` (`sqlite://path`).
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Open (creating the file when missing) the database at `url` (`sqlite://path`). A
+    /// request waits at most `timeout` for a connection, and a writer as long for the write
+    /// lock another holds; past it the database counts as unavailable.
+    pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(backend)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(timeout);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(timeout)
             .connect_with(options)
             .await
             .map_err(backend)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            availability: Arc::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -67,7 +76,13 @@ impl Store for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
+        // The write lock was had: SQLite answers writers again (readers never stopped).
+        self.availability.regained();
         Ok(Box::new(tx::StoreTx::new(tx)))
+    }
+
+    fn availability(&self) -> &Availability {
+        &self.availability
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -225,7 +240,22 @@ impl Store for SqliteStore {
 }
 
 pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError::Backend(Box::new(e))
+    let e: Box<dyn std::error::Error + Send + Sync> = Box::new(e);
+    let down = e.downcast_ref::<sqlx::Error>().is_some_and(unavailable);
+    StoreError::from_backend(e, down)
+}
+
+/// Another connection held the write lock past the busy timeout (SQLITE_BUSY, SQLITE_LOCKED
+/// and their extended codes), or no pooled connection came free in time.
+fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
+    }
 }
 
 /// Map a unique-constraint violation to the field it guards.

@@ -223,6 +223,11 @@ impl Accounts {
         Ok(self.store.ping().await?)
     }
 
+    /// Whether the database answers, as the store last saw it (and where outages are logged).
+    pub fn availability(&self) -> &crate::availability::Availability {
+        self.store.availability()
+    }
+
     fn now(&self) -> Timestamp {
         self.clock.now()
     }

@@ -5,12 +5,13 @@ use super::errors;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
+use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 use tessera_core::accounts::VerifyEmailError;
 
@@ -67,14 +68,11 @@ pub async fn confirm(
 pub async fn follow_link(
     State(state): State<AppState>,
     Path((uid, token)): Path<(String, String)>,
-) -> (StatusCode, Html<&'static str>) {
+) -> Response {
     match state.accounts.confirm_verification(&uid, &token).await {
-        Ok(_) => (StatusCode::OK, Html(VERIFIED)),
-        Err(VerifyEmailError::Internal(e)) => {
-            let _logged = ApiError::internal(&e);
-            (StatusCode::INTERNAL_SERVER_ERROR, Html(FAILED))
-        }
-        Err(_) => (StatusCode::BAD_REQUEST, Html(INVALID)),
+        Ok(_) => (StatusCode::OK, Html(VERIFIED)).into_response(),
+        Err(VerifyEmailError::Internal(e)) => ApiError::internal(&e).into_response(),
+        Err(_) => (StatusCode::BAD_REQUEST, Html(INVALID)).into_response(),
     }
 }
 
@@ -86,8 +84,4 @@ const VERIFIED: &str = concat!(
 const INVALID: &str = concat!(
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invalid link</title></head>",
     "<body><main><h1>Invalid link</h1><p>This verification link is invalid or has expired. Ask for a new one.</p></main></body></html>"
-);
-const FAILED: &str = concat!(
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong</title></head>",
-    "<body><main><h1>Something went wrong</h1><p>Please try again later.</p></main></body></html>"
 );

@@ -4,10 +4,11 @@
 use super::errors;
 use crate::AppState;
 use crate::client::Client;
+use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tessera_core::domain::EmailAddress;

@@ -1,5 +1,6 @@
 //! `Body`: a request body as DRF's parsers read it: JSON, or a URL-encoded form, into an
-//! object of fields. Malformed JSON is a 400, any other media type a 415.
+//! object of fields. Malformed JSON is a 400, any other media type a 415, a body too large
+//! a 413 and one that did not arrive in time (`BodyTimedOut`) a 408.
 
 use super::ApiError;
 use axum::body::Bytes;
@@ -13,6 +14,31 @@ use serde_json::{Map, Value};
 pub struct Body(pub Value);
 
 const MAX_BODY: usize = 64 * 1024;
+
+/// Reading a request body failed because the client did not send it in time (the
+/// connection loop's body timeout).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+pub struct BodyTimedOut;
+
+/// 408 when `e` comes from the body timeout, else `otherwise`.
+fn read_failed(e: &(dyn std::error::Error + 'static), otherwise: ApiError) -> ApiError {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<BodyTimedOut>() {
+            return ApiError::detail(
+                StatusCode::REQUEST_TIMEOUT,
+                "Request body not received in time.",
+            );
+        }
+        cause = c.source();
+    }
+    otherwise
+}
+
+fn too_large() -> ApiError {
+    ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.")
+}
 
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
@@ -34,9 +60,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         }
         let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
             .await
-            .map_err(|_| {
-                ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.")
-            })?;
+            .map_err(|e| read_failed(&e, too_large()))?;
         parse(media_type.as_deref(), &bytes).map(Body)
     }
 }
@@ -73,11 +97,9 @@ fn unsupported(media_type: &str) -> ApiError {
 
 /// The text fields of a `multipart/form-data` body (DRF's MultiPartParser); files are ignored.
 async fn multipart<S: Send + Sync>(req: Request, state: &S) -> Result<Value, ApiError> {
-    let malformed = |e: &dyn std::fmt::Display| {
-        ApiError::detail(
-            StatusCode::BAD_REQUEST,
-            &format!("Multipart form parse error - {e}"),
-        )
+    let malformed = |e: &(dyn std::error::Error + 'static)| {
+        let message = format!("Multipart form parse error - {e}");
+        read_failed(e, ApiError::detail(StatusCode::BAD_REQUEST, &message))
     };
     let mut form = Multipart::from_request(req, state)
         .await
@@ -91,10 +113,7 @@ async fn multipart<S: Send + Sync>(req: Request, state: &S) -> Result<Value, Api
         let text = field.text().await.map_err(|e| malformed(&e))?;
         total += name.len() + text.len();
         if total > MAX_BODY {
-            return Err(ApiError::detail(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Request body too large.",
-            ));
+            return Err(too_large());
         }
         map.insert(name, Value::String(text));
     }

@@ -1,21 +1,36 @@
 //! `ApiError`: a status and a DRF-shaped JSON body. Internal failures are logged once here
-//! and answer an opaque 500 that the telemetry layer stamps with the request id.
+//! and answer an opaque 500 that the telemetry layer stamps with the request id; a database
+//! that does not answer is a 503 with `Retry-After`, logged once per outage by the store's
+//! availability (the telemetry layer reports it), not once per request.
 
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use tessera_core::accounts::Internal;
+use tessera_core::availability::chain;
+use tessera_core::ports::StoreError;
+
+/// Seconds a client is asked to wait when the database does not answer.
+const RETRY_AFTER_OUTAGE: u32 = 5;
 
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     body: Value,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// Set on a 503 for a database outage.
+    outage: Option<String>,
 }
 
 /// Marks a response as an internal error so the telemetry layer can add the request id.
 #[derive(Debug, Clone, Copy)]
 pub struct InternalErrorMarker;
+
+/// Marks a 503 answered because the database did not answer; the cause, for the one log
+/// line of the outage.
+#[derive(Debug, Clone)]
+pub struct DatabaseUnavailable(pub String);
 
 impl ApiError {
     pub fn new(status: StatusCode, body: Value) -> Self {
@@ -23,6 +38,7 @@ impl ApiError {
             status,
             body,
             headers: Vec::new(),
+            outage: None,
         }
     }
 
@@ -58,14 +74,21 @@ impl ApiError {
         self
     }
 
-    /// Log the cause once and answer an opaque 500.
+    /// Log the cause once and answer an opaque 500; or, when the database did not answer,
+    /// DRF's 503 (the outage is logged once, when the telemetry layer reports it).
     pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
-        let mut chain = cause.to_string();
-        let mut source = cause.source();
-        while let Some(s) = source {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
-            source = s.source();
+        let chain = chain(cause);
+        if is_outage(cause) {
+            let mut error = Self::detail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service temporarily unavailable, try again later.",
+            )
+            .with_header_value(
+                axum::http::header::RETRY_AFTER,
+                HeaderValue::from(RETRY_AFTER_OUTAGE),
+            );
+            error.outage = Some(chain);
+            return error;
         }
         tracing::error!(error = %chain, "internal error");
         Self::detail(
@@ -88,8 +111,23 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::INTERNAL_SERVER_ERROR {
             response.extensions_mut().insert(InternalErrorMarker);
         }
+        if let Some(cause) = self.outage {
+            response.extensions_mut().insert(DatabaseUnavailable(cause));
+        }
         response
     }
+}
+
+/// A use case's storage failure that is the database not answering.
+fn is_outage(cause: &(dyn std::error::Error + 'static)) -> bool {
+    let store = cause
+        .downcast_ref::<Internal>()
+        .and_then(|e| match e {
+            Internal::Store(e) => Some(e),
+            Internal::Hash(_) => None,
+        })
+        .or_else(|| cause.downcast_ref::<StoreError>());
+    matches!(store, Some(StoreError::Unavailable(_)))
 }
 
 /// DRF's throttled answer, with Retry-After.

@@ -4,7 +4,9 @@
 mod body;
 pub(crate) mod error;
 mod fields;
+mod params;
 
-pub use body::Body;
+pub use body::{Body, BodyTimedOut};
 pub use error::{ApiError, not_found, throttled};
 pub use fields::{FieldErrors, Fields, REQUIRED};
+pub use params::{Path, Query};

@@ -3,6 +3,7 @@
 //! with no external assets.
 
 mod cookies;
+mod origin;
 mod render;
 mod reset;
 mod undo;

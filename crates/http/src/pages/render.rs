@@ -41,10 +41,13 @@ pub struct Pages {
     site_name: String,
     /// Served over HTTPS: cookies get the `Secure` attribute.
     secure: bool,
+    /// `scheme://host[:port]` of `TESSERA_PUBLIC_URL`: where form posts may come from.
+    origin: String,
 }
 
 impl Pages {
-    pub fn new(site_name: &str, secure: bool) -> Self {
+    /// The pages of `site_name`, reached at `public_url`.
+    pub fn new(site_name: &str, public_url: &str) -> Self {
         let mut env = Environment::new();
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
@@ -53,12 +56,17 @@ impl Pages {
         Self {
             env,
             site_name: site_name.to_owned(),
-            secure,
+            secure: public_url.starts_with("https://"),
+            origin: super::origin::origin_of(public_url).unwrap_or_default(),
         }
     }
 
     pub fn secure(&self) -> bool {
         self.secure
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// Render `template` with `title` and the page's own values.
@@ -90,7 +98,7 @@ mod tests {
 
     #[test]
     fn pages_render_and_escape() {
-        let pages = Pages::new("Tess <&> era", false);
+        let pages = Pages::new("Tess <&> era", "http://127.0.0.1:8000");
         for (name, _) in TEMPLATES.iter().filter(|(n, _)| *n != "base.html") {
             let r = pages.render(
                 StatusCode::OK,

@@ -1,12 +1,14 @@
 //! The reset pages: ask for a link (form or JSON), follow it, set the new password.
 
 use super::cookies::{self, CSRF_FIELD, with_cookie};
+use super::origin;
 use crate::AppState;
 use crate::client::Client;
+use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -50,8 +52,8 @@ pub async fn request(
     }
     let json = is_json(&headers);
     let mut f = Fields::new(body);
-    if !json && !cookies::csrf_ok(&headers, f.peek(CSRF_FIELD)) {
-        return csrf_failure(&state);
+    if !json && let Some(refused) = csrf_refused(&state, &headers, f.peek(CSRF_FIELD)) {
+        return refused;
     }
     let read = f.email("email");
     let email = match f.finish_with(read) {
@@ -137,8 +139,8 @@ pub async fn set(
         return e.into_response();
     }
     let mut f = Fields::new(body);
-    if !cookies::csrf_ok(&headers, f.peek(CSRF_FIELD)) {
-        return csrf_failure(&state);
+    if let Some(refused) = csrf_refused(&state, &headers, f.peek(CSRF_FIELD)) {
+        return refused;
     }
     let Some(token) = cookies::reset_token(&headers, &uid) else {
         return invalid_link(&state);
@@ -211,13 +213,24 @@ fn invalid_link(state: &AppState) -> Response {
     )
 }
 
-pub(super) fn csrf_failure(state: &AppState) -> Response {
-    state.pages.render(
+/// Django's CSRF middleware on a form POST: another site's `Origin`/`Referer`, or a token
+/// that does not match the cookie, is a 403 page.
+pub(super) fn csrf_refused(
+    state: &AppState,
+    headers: &HeaderMap,
+    posted: Option<&str>,
+) -> Option<Response> {
+    let reason = match origin::refused(headers, state.pages.origin()) {
+        Some(reason) => Some(reason),
+        None if cookies::csrf_ok(headers, posted) => return None,
+        None => None,
+    };
+    Some(state.pages.render(
         StatusCode::FORBIDDEN,
         "csrf_failure.html",
         "Forbidden",
-        Value::UNDEFINED,
-    )
+        context! { reason => reason },
+    ))
 }
 
 fn redirect(location: &str, cookie: Option<String>) -> Response {

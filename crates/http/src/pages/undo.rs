@@ -3,12 +3,13 @@
 //! the old address back.
 
 use super::cookies::{self, CSRF_FIELD, with_cookie};
-use super::reset::csrf_failure;
+use super::reset::csrf_refused;
 use crate::AppState;
 use crate::client::Client;
+use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
@@ -52,8 +53,8 @@ pub async fn undo(
         return e.into_response();
     }
     let f = Fields::new(body);
-    if !cookies::csrf_ok(&headers, f.peek(CSRF_FIELD)) {
-        return csrf_failure(&state);
+    if let Some(refused) = csrf_refused(&state, &headers, f.peek(CSRF_FIELD)) {
+        return refused;
     }
     match state.accounts.undo_email_change(&token).await {
         Ok(restored) => state.pages.render(

@@ -1,7 +1,7 @@
 //! Django's HTML password-reset flow in the Auth API dialect, driven as a browser would:
 //! cookies carried by hand, redirects followed one by one.
 
-use crate::support::{Browser, PASSWORD, TestApp, csrf_input, expect};
+use crate::support::{Browser, PASSWORD, PUBLIC, TestApp, csrf_input, expect};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -229,5 +229,68 @@ async fn forms_need_their_csrf_token_and_unknown_addresses_look_the_same() {
             .await
             .is_empty()
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_form_post_from_another_site_is_refused_whatever_its_token() {
+    let app = TestApp::spawn().await;
+    app.api_verified("ann", "ann@x.io").await;
+    let seen = app.mail.received_by("ann@x.io");
+    let queued = app.db.outbox().await.len();
+    let mut browser = Browser::new();
+    let url = app.url("/api/auth/password_reset/");
+    let csrf = csrf_input(&browser.get(&url).await.text().await.unwrap());
+    let form = [
+        ("csrfmiddlewaretoken", csrf.as_str()),
+        ("email", "ann@x.io"),
+    ];
+    let foreign = [
+        ("origin", "https://evil.example"),
+        ("origin", "null"),
+        ("referer", "https://evil.example/phish"),
+    ];
+    for header in foreign {
+        let r = browser.post_form_with(&url, &form, &[header]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{header:?}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("CSRF verification failed")
+                && page.contains("does not match any trusted origins"),
+            "{page}"
+        );
+    }
+    assert_eq!(app.db.outbox().await.len(), queued, "no mail was queued");
+
+    // The site's own origin (the public URL's, or the host it was reached at) passes.
+    let own_page = format!("{PUBLIC}/api/auth/password_reset/");
+    let own = [
+        ("origin", PUBLIC),
+        ("referer", own_page.as_str()),
+        ("origin", app.base.as_str()),
+    ];
+    for header in own {
+        let r = browser.post_form_with(&url, &form, &[header]).await;
+        assert_eq!(r.status(), StatusCode::FOUND, "{header:?}");
+    }
+
+    // The set-password form is guarded the same way.
+    let mail = app
+        .mail
+        .wait_for_subject("ann@x.io", seen, "Password reset")
+        .await;
+    let r = browser.get(&app.own_link(&mail.link())).await;
+    let set_password = app.url(r.headers()["location"].to_str().unwrap());
+    let csrf = csrf_input(&browser.get(&set_password).await.text().await.unwrap());
+    let form = [
+        ("csrfmiddlewaretoken", csrf.as_str()),
+        ("new_password1", "a-new-password-9"),
+        ("new_password2", "a-new-password-9"),
+    ];
+    let r = browser
+        .post_form_with(&set_password, &form, &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    app.api_login("ann", PASSWORD).await;
     app.stop().await;
 }

@@ -197,6 +197,11 @@ async fn hs256_publishes_nothing_and_a_bad_key_stops_start_up() {
         "a shared secret is never published"
     );
     app.stop().await;
+    // A database of its own: a file shared with other runs may hold their migrations.
+    let never_used = std::env::temp_dir().join(format!(
+        "tessera-never-used-{}.db",
+        uuid::Uuid::new_v4().simple()
+    ));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
         .args(["service", "list"])
         .env("TESSERA_JWT_ALGORITHM", "ES256")
@@ -207,10 +212,13 @@ async fn hs256_publishes_nothing_and_a_bad_key_stops_start_up() {
         )
         .env(
             "TESSERA_DATABASE_URL",
-            "sqlite:///tmp/tessera-never-used.db",
+            format!("sqlite://{}", never_used.display()),
         )
         .output()
         .unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", never_used.display()));
+    }
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(err.contains("JWT keys") && err.contains("ES256"), "{err}");

@@ -61,3 +61,31 @@ async fn delivery_gives_up_after_the_configured_attempts_and_records_why() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_mail_given_up_keeps_its_error_but_not_its_link() {
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let app = TestApp::spawn_with(|c| {
+        c.smtp_port = dead_port;
+        c.mail_max_attempts = 1;
+    })
+    .await;
+    app.register("ann@x.io", "ann").await;
+    let mut contexts = Vec::new();
+    for _ in 0..100 {
+        let rows = app.db.outbox().await;
+        if rows.iter().all(|(status, _, _)| status == "failed") {
+            contexts = app.db.texts("SELECT context FROM mail_outbox").await;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        contexts,
+        ["{}"],
+        "the activation link is gone with the mail"
+    );
+    app.stop().await;
+}

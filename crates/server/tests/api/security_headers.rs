@@ -53,3 +53,33 @@ async fn html_pages_have_a_strict_policy_and_json_answers_are_nosniff() {
     assert!(r.headers().get("content-security-policy").is_none());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn token_answers_and_pages_are_never_stored_and_https_sites_ask_for_https() {
+    let app = TestApp::spawn().await;
+    app.active_user("ann@x.io", "ann").await;
+    let login = serde_json::json!({"email": "ann@x.io", "password": crate::support::PASSWORD});
+    let answers = [
+        app.post("/auth/jwt/create/", login).await,
+        app.get("/api/auth/password_reset/").await,
+        app.get("/auth/users/me/").await,
+    ];
+    for r in answers {
+        assert_eq!(r.headers()["cache-control"], "no-store", "{}", r.url());
+        assert_eq!(
+            r.headers()["strict-transport-security"],
+            "max-age=31536000",
+            "TESSERA_PUBLIC_URL is https"
+        );
+    }
+    // The public keys may be cached a while.
+    let keys = app.get("/.well-known/jwks.json").await;
+    assert_eq!(keys.headers()["cache-control"], "public, max-age=300");
+    app.stop().await;
+
+    let plain = TestApp::spawn_with(|c| c.public_url = Some("http://auth.example".into())).await;
+    let r = plain.get("/api/auth/password_reset/").await;
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert!(r.headers().get("strict-transport-security").is_none());
+    plain.stop().await;
+}

@@ -65,6 +65,25 @@ impl Browser {
         r
     }
 
+    pub async fn post_form_with(
+        &mut self,
+        url: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self
+            .client
+            .post(url)
+            .header("cookie", self.cookie_header())
+            .form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let r = request.send().await.unwrap();
+        self.keep(&r);
+        r
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies
             .iter()

@@ -50,6 +50,19 @@ impl TestDb {
         }
     }
 
+    /// `host[:port]` of the PostgreSQL server as the URL writes it; `None` on SQLite.
+    pub fn postgres_authority(&self) -> Option<String> {
+        self.admin_url.as_ref()?;
+        let rest = self.url.split_once("://")?.1;
+        let authority = rest.split('/').next()?;
+        Some(
+            authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, a)| a)
+                .to_owned(),
+        )
+    }
+
     /// Replace an account's stored password hash (to plant a legacy Django hash).
     pub async fn set_password_hash(&self, email: &str, hash: &str) {
         let key = email.to_lowercase();

@@ -1,14 +1,18 @@
 //! Test support: spawn the app, talk to it, read the mail it sends.
 
+mod black_hole;
 mod browser;
 mod clock;
 mod db;
+mod forwarder;
 mod process;
 mod smtp;
 mod two_factor;
 
+pub use black_hole::BlackHole;
 pub use browser::{Browser, csrf_input};
 pub use clock::TestClock;
+pub use forwarder::Forwarder;
 pub use process::{ServeProcess, free_port};
 pub use smtp::SmtpSink;
 pub use two_factor::qr_in_png;

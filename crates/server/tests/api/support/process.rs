@@ -1,10 +1,12 @@
 //! `ServeProcess`: the real `tessera serve` binary on a SQLite file and file mail in a
-//! temporary directory, with its JSON debug log captured (for log-hygiene tests).
+//! temporary directory (or what the test's own settings say), with its JSON debug log
+//! captured (for log-hygiene tests), stopped with SIGTERM.
 
 use reqwest::StatusCode;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 pub struct ServeProcess {
     child: Child,
@@ -15,12 +17,42 @@ pub struct ServeProcess {
 
 impl ServeProcess {
     pub async fn start(secret_key: &str) -> Self {
+        Self::start_with(secret_key, &[]).await
+    }
+
+    /// Started with `settings` (variable, value) over the defaults above.
+    pub async fn start_with(secret_key: &str, settings: &[(&str, String)]) -> Self {
+        Self::spawn(secret_key, settings, None).await
+    }
+
+    /// Started with `settings` and, when given, this soft limit of open files (the shell's
+    /// `ulimit -S -n`, then `exec`: the process keeps the shell's id).
+    pub async fn spawn(
+        secret_key: &str,
+        settings: &[(&str, String)],
+        soft_open_files: Option<u64>,
+    ) -> Self {
         let dir =
             std::env::temp_dir().join(format!("tessera-log-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-            .arg("serve")
+        let binary = env!("CARGO_BIN_EXE_tessera");
+        let mut command = match soft_open_files {
+            Some(n) => {
+                let mut shell = Command::new("sh");
+                shell
+                    .arg("-c")
+                    .arg(format!("ulimit -S -n {n} && exec \"$0\" serve"))
+                    .arg(binary);
+                shell
+            }
+            None => {
+                let mut direct = Command::new(binary);
+                direct.arg("serve");
+                direct
+            }
+        };
+        command
             .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
             .env(
                 "TESSERA_DATABASE_URL",
@@ -31,10 +63,10 @@ impl ServeProcess {
             .env("TESSERA_EMAIL_DIR", dir.join("mail"))
             .env("TESSERA_LOG_FORMAT", "json")
             .env("RUST_LOG", "debug")
+            .envs(settings.iter().map(|(k, v)| (k, v)))
             .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stdout(Stdio::null());
+        let mut child = command.spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
         let lines = std::thread::spawn(move || {
             use std::io::BufRead;
@@ -60,15 +92,47 @@ impl ServeProcess {
             .unwrap_or_default()
     }
 
+    /// The default SQLite database's URL (for a test's own connection to it).
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}/t.db", self.dir.display())
+    }
+
     /// Let pending work settle, stop with SIGTERM, and return the whole log.
     pub async fn stop(mut self) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        self.terminate();
+        let _ = self.child.wait();
+        self.lines.join().expect("the log reader ends").join("\n")
+    }
+
+    /// Send SIGTERM now; how long the process took to exit (at most `limit`, else it is
+    /// killed and the test fails), and the whole log.
+    pub async fn stop_within(mut self, limit: Duration) -> (Duration, String) {
+        let asked = Instant::now();
+        self.terminate();
+        loop {
+            if self.child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if asked.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("tessera did not exit within {limit:?} of SIGTERM");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let took = asked.elapsed();
+        (
+            took,
+            self.lines.join().expect("the log reader ends").join("\n"),
+        )
+    }
+
+    fn terminate(&self) {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
             .status();
-        let _ = self.child.wait();
-        self.lines.join().expect("the log reader ends").join("\n")
     }
 }
 

@@ -59,7 +59,12 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(0).await
+    }
+
+    /// A sink on this port (0: any free one).
+    pub async fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let sink = Self {
             port,
