@@ -7,9 +7,38 @@ use crate::Db;
 use sqlx::Executor;
 use tessera_core::Timestamp;
 use tessera_core::domain::UserId;
-use tessera_core::ports::StoreError;
+use tessera_core::ports::{IssuedToken, StoreError};
 use tessera_core::records::{OutstandingRecord, SessionRecord};
 use tessera_core::tokens::Claims;
+
+pub(crate) async fn is_blacklisted<'e>(
+    db: impl Executor<'e, Database = Db>,
+    jti: &str,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query!("SELECT jti FROM blacklisted_tokens WHERE jti = $1", jti)
+        .fetch_optional(db)
+        .await
+        .map_err(backend)?;
+    Ok(row.is_some())
+}
+
+/// The refresh tokens issued to `user`, oldest first.
+pub(crate) async fn issued<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user: UserId,
+) -> Result<Vec<IssuedToken>, StoreError> {
+    sqlx::query_as!(
+        IssuedToken,
+        r#"SELECT o.jti AS "jti!", o.created_at AS "created_at!", o.expires_at AS "expires_at!",
+              (b.jti IS NOT NULL) AS "revoked!: bool"
+           FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.jti = o.jti
+           WHERE o.user_id = $1 ORDER BY o.created_at, o.jti"#,
+        user.0
+    )
+    .fetch_all(db)
+    .await
+    .map_err(backend)
+}
 
 pub(crate) async fn outstanding<'e>(
     db: impl Executor<'e, Database = Db>,

@@ -176,8 +176,17 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<i64, StoreError>;
 
-    /// Pending mail due at `now`, oldest first.
-    async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError>;
+    /// Claim up to `limit` pending mails due at `now`, oldest first, until `until`: no other
+    /// worker (of this instance or another) gets them meanwhile, and a claim that runs out
+    /// lets them go by itself (a worker that died).
+    async fn claim_mail(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<MailRecord>, StoreError>;
+    /// Let a claimed mail go before its claim runs out (a worker that stops first).
+    async fn release_mail(&self, id: i64) -> Result<(), StoreError>;
     /// Mark a mail sent and drop its context: the links and codes it carried do not outlive
     /// their delivery.
     async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;

@@ -41,6 +41,7 @@ impl Lane {
         self.waiting.len()
     }
 
+    #[cfg(test)]
     pub(crate) fn in_hand(&self) -> usize {
         self.in_hand.len()
     }
@@ -97,6 +98,17 @@ impl Lane {
 
     pub(crate) fn recorded(&mut self, mail: i64) {
         self.in_hand.remove(&mail);
+    }
+
+    /// The mails taken and never delivered (waiting, or their delivery abandoned), taken out
+    /// of the lane: their claims are to be let go.
+    pub(crate) fn undelivered(&mut self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.waiting.drain(..).map(|r| r.id).collect();
+        ids.extend(self.tasks.drain().map(|(_, mail)| mail));
+        for id in &ids {
+            self.in_hand.remove(id);
+        }
+        ids
     }
 }
 

@@ -15,9 +15,6 @@ use tessera_core::{Clock, Timestamp};
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
-/// Rows read from the outbox at a time.
-const FETCH: i64 = 32;
-
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     /// Attempts before a mail is given up.
@@ -68,6 +65,9 @@ pub struct Worker {
     pub concurrency: usize,
     /// How long the mails in hand may still take once `run`'s shutdown resolved.
     pub stop_grace: Duration,
+    /// How long a claimed mail stays this worker's: longer than a delivery may take, so no
+    /// other worker takes it meanwhile; a worker that died lets it go when it runs out.
+    pub claim: Duration,
 }
 
 impl Worker {
@@ -107,6 +107,13 @@ impl Worker {
             deliveries.shutdown().await;
         }
         worker.record_pending(&mut lane).await;
+        // What was claimed and not delivered goes back to the queue at once, for the next start
+        // or another instance.
+        for id in lane.undelivered() {
+            if let Err(e) = worker.store.release_mail(id).await {
+                worker.store_failed("letting a claimed mail go failed", &e);
+            }
+        }
         tracing::info!(in_hand, "mail worker stopped");
     }
 
@@ -118,7 +125,8 @@ impl Worker {
         concurrency: usize,
     ) {
         while deliveries.len() < concurrency {
-            if lane.queued() == 0 && !self.fetch(lane).await {
+            let free = concurrency - deliveries.len();
+            if lane.queued() == 0 && !self.fetch(lane, free).await {
                 return;
             }
             let Some(record) = lane.next() else {
@@ -131,10 +139,13 @@ impl Worker {
         }
     }
 
-    /// Read due mail that is not already in hand; false when there is none (or no answer).
-    async fn fetch(&self, lane: &mut Lane) -> bool {
-        let limit = FETCH.saturating_add(i64::try_from(lane.in_hand()).unwrap_or(i64::MAX));
-        match self.store.due_mail(self.clock.now(), limit).await {
+    /// Claim as much due mail as can start at once (`free` deliveries), so that none waits
+    /// here while its claim runs out; false when there is none (or no answer).
+    async fn fetch(&self, lane: &mut Lane, free: usize) -> bool {
+        let now = self.clock.now();
+        let secs = i64::try_from(self.claim.as_secs()).unwrap_or(i64::MAX);
+        let limit = i64::try_from(free).unwrap_or(i64::MAX);
+        match self.store.claim_mail(now, now.plus_secs(secs), limit).await {
             Ok(batch) => lane.queue(batch) > 0,
             Err(e) => {
                 self.store_failed("reading the outbox failed", &e);

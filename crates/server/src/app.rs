@@ -262,6 +262,8 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         },
         concurrency: config.mail_concurrency,
         stop_grace: STOP_GRACE,
+        // A delivery is bounded by the mail timeout: twice that and a margin outlasts it.
+        claim: Duration::from_secs(config.mail_timeout.saturating_mul(2).saturating_add(30)),
     };
     let worker = tokio::spawn(worker.run(wait_for(stopped.clone())));
 

@@ -1,29 +1,25 @@
 //! `SqliteStore`: Tessera's `Store` on SQLite (WAL, foreign keys, IMMEDIATE write transactions).
 
+mod claim;
 mod emails;
 mod outbox;
 mod services;
 mod sessions;
+mod store;
 mod two_factor;
 mod tx;
 mod users;
 
-use async_trait::async_trait;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tessera_core::Timestamp;
 use tessera_core::availability::Availability;
-use tessera_core::domain::{EmailAddress, User, UserId};
-use tessera_core::ports::{
-    CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UniqueField,
-};
-use tessera_core::records::{
-    BearerRecord, ChallengeRecord, EmailUndoRecord, MailRecord, OutstandingRecord, SessionRecord,
-    TotpFactorRecord,
-};
+use tessera_core::ports::{StoreError, Tx, UniqueField};
+
+/// The store the shared `Store` implementation (`store-sql/store.rs`) is for.
+type Backend = SqliteStore;
 
 /// The database this crate's queries (its own and the shared ones) are checked against.
 type Db = sqlx::Sqlite;
@@ -63,14 +59,8 @@ impl SqliteStore {
         MIGRATOR.run(&self.pool).await.map_err(backend)
     }
 
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
-}
-
-#[async_trait]
-impl Store for SqliteStore {
-    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
+    /// Start a write transaction (the `Store` port's `begin`).
+    async fn begin_write(&self) -> Result<Box<dyn Tx>, StoreError> {
         let tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
@@ -81,161 +71,8 @@ impl Store for SqliteStore {
         Ok(Box::new(tx::StoreTx::new(tx)))
     }
 
-    fn availability(&self) -> &Availability {
-        &self.availability
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query!("SELECT 1 AS one")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
-
-    async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        users::by_id(&self.pool, id).await
-    }
-
-    async fn bearer(
-        &self,
-        id: UserId,
-        session: Option<&str>,
-    ) -> Result<Option<BearerRecord>, StoreError> {
-        users::bearer(&self.pool, id, session).await
-    }
-
-    async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
-        users::by_email(&self.pool, email).await
-    }
-
-    async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-        users::by_username(&self.pool, username).await
-    }
-
-    async fn username_taken(
-        &self,
-        username: &str,
-        except: Option<UserId>,
-    ) -> Result<bool, StoreError> {
-        users::username_taken(&self.pool, username, except).await
-    }
-
-    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        users::all(&self.pool).await
-    }
-
-    async fn is_blacklisted(&self, jti: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query!("SELECT jti FROM blacklisted_tokens WHERE jti = ?", jti)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(row.is_some())
-    }
-
-    async fn outstanding(&self, jti: &str) -> Result<Option<OutstandingRecord>, StoreError> {
-        sessions::outstanding(&self.pool, jti).await
-    }
-
-    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
-        sessions::by_id(&self.pool, id).await
-    }
-
-    async fn sessions(
-        &self,
-        user: UserId,
-        now: Timestamp,
-    ) -> Result<Vec<SessionRecord>, StoreError> {
-        sessions::live(&self.pool, user, now).await
-    }
-
-    async fn issued_tokens(&self, user: UserId) -> Result<Vec<IssuedToken>, StoreError> {
-        sqlx::query_as!(
-            IssuedToken,
-            r#"SELECT o.jti AS "jti!", o.created_at AS "created_at!", o.expires_at AS "expires_at!",
-                  (b.jti IS NOT NULL) AS "revoked!: bool"
-               FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.jti = o.jti
-               WHERE o.user_id = ? ORDER BY o.created_at, o.jti"#,
-            user.0
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)
-    }
-
-    async fn service(&self, name: &str) -> Result<Option<ServiceRecord>, StoreError> {
-        services::by_name(&self.pool, name).await
-    }
-
-    async fn services(&self) -> Result<Vec<ServiceRecord>, StoreError> {
-        services::all(&self.pool).await
-    }
-
-    async fn add_service(
-        &self,
-        name: &str,
-        secret_hash: &str,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        services::insert(&self.pool, name, secret_hash, now).await
-    }
-
-    async fn set_service_secret(
-        &self,
-        name: &str,
-        secret_hash: &str,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        services::set_secret(&self.pool, name, secret_hash, now).await
-    }
-
-    async fn remove_service(&self, name: &str) -> Result<bool, StoreError> {
-        services::delete(&self.pool, name).await
-    }
-
-    async fn totp_factor(&self, user: UserId) -> Result<Option<TotpFactorRecord>, StoreError> {
-        two_factor::totp_factor(&self.pool, user).await
-    }
-
-    async fn challenge(&self, ticket_hash: &str) -> Result<Option<ChallengeRecord>, StoreError> {
-        two_factor::challenge(&self.pool, ticket_hash).await
-    }
-
-    async fn code_failures_since(
-        &self,
-        user: UserId,
-        since: Timestamp,
-    ) -> Result<(i64, Option<Timestamp>), StoreError> {
-        two_factor::failures_since(&self.pool, user, since).await
-    }
-
-    async fn live_codes(
-        &self,
-        user: UserId,
-        purpose: CodePurpose,
-        now: Timestamp,
-    ) -> Result<i64, StoreError> {
-        two_factor::live_codes(&self.pool, user, purpose, now).await
-    }
-
-    async fn pending_email(&self, user: UserId) -> Result<Option<EmailAddress>, StoreError> {
-        emails::pending(&self.pool, user).await
-    }
-
-    async fn email_undo(&self, token_hash: &str) -> Result<Option<EmailUndoRecord>, StoreError> {
-        emails::undo(&self.pool, token_hash).await
-    }
-
-    async fn due_mail(&self, now: Timestamp, limit: i64) -> Result<Vec<MailRecord>, StoreError> {
-        outbox::due(&self.pool, now, limit).await
-    }
-
-    async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
-        outbox::sent(&self.pool, id, now).await
-    }
-
-    async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError> {
-        outbox::failed(&self.pool, id, failure).await
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 }
 

@@ -116,6 +116,21 @@ impl TestDb {
         }
     }
 
+    /// The outbox once no row is pending any more (a delivery is recorded just after the
+    /// mail reached the sink), waiting up to 10 s.
+    pub async fn outbox_settled(&self) -> Vec<(String, i64, Option<String>)> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let rows = self.outbox().await;
+            if rows.iter().all(|(status, _, _)| status != "pending")
+                || tokio::time::Instant::now() > deadline
+            {
+                return rows;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// The one text column of every row `sql` (no parameters) selects.
     pub async fn texts(&self, sql: &str) -> Vec<String> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());

@@ -1,38 +1,57 @@
 //! `Forwarder`: a TCP relay between the app and its PostgreSQL server that a test can cut
-//! (new connections refused, open ones dropped: the server looks stopped) and restore,
-//! without touching the shared server itself.
+//! (new connections closed at once, open ones dropped: the server looks stopped) and
+//! restore, without touching the shared server itself. Its port stays its own throughout, so
+//! no other test can take it between a cut and a restore.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{AbortHandle, JoinHandle};
 
 pub struct Forwarder {
     addr: SocketAddr,
     /// `host[:port]` as the database URL writes it.
     authority: String,
-    upstream: String,
-    accepting: Option<JoinHandle<()>>,
+    accepting: JoinHandle<()>,
+    cut: Arc<AtomicBool>,
     open: Arc<Mutex<Vec<AbortHandle>>>,
 }
 
 impl Forwarder {
     /// Relay a port of its own to the server `authority` (`host[:port]`) names.
     pub async fn start(authority: &str) -> Self {
-        let listener = listen("127.0.0.1:0".parse().unwrap());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let upstream = match authority.rsplit_once(':') {
             Some((_, port)) if port.parse::<u16>().is_ok() => authority.to_owned(),
             _ => format!("{authority}:5432"),
         };
-        let mut forwarder = Self {
-            addr: listener.local_addr().unwrap(),
+        let addr = listener.local_addr().unwrap();
+        let cut = Arc::new(AtomicBool::new(false));
+        let open: Arc<Mutex<Vec<AbortHandle>>> = Arc::default();
+        let (is_cut, relays) = (cut.clone(), open.clone());
+        let accepting = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if is_cut.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let upstream = upstream.clone();
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                relays.lock().unwrap().push(relay.abort_handle());
+            }
+        });
+        Self {
+            addr,
             authority: authority.to_owned(),
-            upstream,
-            accepting: None,
-            open: Arc::default(),
-        };
-        forwarder.accept_on(listener);
-        forwarder
+            accepting,
+            cut,
+            open,
+        }
     }
 
     /// `url` (`postgres://user@host:port/db`) pointed at the relay instead.
@@ -40,43 +59,22 @@ impl Forwarder {
         url.replacen(&self.authority, &self.addr.to_string(), 1)
     }
 
-    /// Refuse new connections and drop the open ones.
+    /// Close new connections at once and drop the open ones.
     pub async fn cut(&mut self) {
-        if let Some(task) = self.accepting.take() {
-            task.abort();
-            let _ = task.await;
-        }
+        self.cut.store(true, Ordering::SeqCst);
         for relay in self.open.lock().unwrap().drain(..) {
             relay.abort();
         }
     }
 
-    /// Accept and relay again, on the same port.
+    /// Relay again.
     pub fn restore(&mut self) {
-        let listener = listen(self.addr);
-        self.accept_on(listener);
-    }
-
-    fn accept_on(&mut self, listener: TcpListener) {
-        let upstream = self.upstream.clone();
-        let open = self.open.clone();
-        self.accepting = Some(tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let upstream = upstream.clone();
-                let relay = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(&upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-                open.lock().unwrap().push(relay.abort_handle());
-            }
-        }));
+        self.cut.store(false, Ordering::SeqCst);
     }
 }
 
-fn listen(addr: SocketAddr) -> TcpListener {
-    let socket = TcpSocket::new_v4().unwrap();
-    socket.set_reuseaddr(true).unwrap();
-    socket.bind(addr).unwrap();
-    socket.listen(128).unwrap()
+impl Drop for Forwarder {
+    fn drop(&mut self) {
+        self.accepting.abort();
+    }
 }

@@ -1,0 +1,97 @@
+// Shared by both store crates, which `include!` it: the `mail_outbox` table, enqueued in a
+// transaction, and the worker's bookkeeping; claiming due mail is each database's own
+// (`claim.rs`). `Db` is the including crate's database.
+
+use crate::backend;
+use crate::Db;
+use sqlx::Executor;
+use tessera_core::Timestamp;
+use tessera_core::mail::NewMail;
+use tessera_core::ports::{MailFailure, StoreError};
+
+pub(crate) async fn enqueue<'e>(
+    db: impl Executor<'e, Database = Db>,
+    mail: &NewMail,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let context = serde_json::to_string(&mail.context).map_err(backend)?;
+    let (kind, to, user_id) = (
+        mail.kind.as_str(),
+        mail.to.as_str(),
+        mail.user_id.map(|u| u.0),
+    );
+    sqlx::query!(
+        "INSERT INTO mail_outbox (user_id, kind, recipient, context, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        user_id,
+        kind,
+        to,
+        context,
+        now.0,
+        now.0
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Let claimed mails go (a worker that stops before delivering them).
+pub(crate) async fn release<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE mail_outbox SET claimed_until = NULL WHERE id = $1 AND status = 'pending'",
+        id
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) async fn sent<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE mail_outbox SET status = 'sent', context = '{}', sent_at = $1,
+             attempts = attempts + 1, claimed_until = NULL
+         WHERE id = $2",
+        now.0,
+        id
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) async fn failed<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    f: &MailFailure,
+) -> Result<(), StoreError> {
+    let (status, next) = match f.retry_at {
+        Some(at) => ("pending", at.0),
+        None => ("failed", 0),
+    };
+    // A mail given up keeps its error, not its links and codes (as one delivered).
+    sqlx::query!(
+        "UPDATE mail_outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4,
+                context = CASE WHEN $1 = 'failed' THEN '{}' ELSE context END,
+                claimed_until = NULL
+         WHERE id = $5",
+        status,
+        i64::from(f.attempts),
+        next,
+        f.error,
+        id
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
