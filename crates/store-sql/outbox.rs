@@ -2,8 +2,8 @@
 // transaction, and the worker's bookkeeping; claiming due mail is each database's own
 // (`claim.rs`). `Db` is the including crate's database.
 
-use crate::backend;
 use crate::Db;
+use crate::backend;
 use sqlx::Executor;
 use tessera_core::Timestamp;
 use tessera_core::mail::NewMail;

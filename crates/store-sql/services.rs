@@ -2,8 +2,8 @@
 // Every query here is compile-checked against each crate's database (its `sqlx.toml` and
 // `.sqlx/`); `Db` is the including crate's database.
 
-use crate::{backend, write_error};
 use crate::Db;
+use crate::{backend, write_error};
 use sqlx::Executor;
 use tessera_core::Timestamp;
 use tessera_core::ports::{ServiceRecord, StoreError};
@@ -22,7 +22,9 @@ pub(crate) async fn by_name<'e>(
     .map_err(backend)
 }
 
-pub(crate) async fn all<'e>(db: impl Executor<'e, Database = Db>) -> Result<Vec<ServiceRecord>, StoreError> {
+pub(crate) async fn all<'e>(
+    db: impl Executor<'e, Database = Db>,
+) -> Result<Vec<ServiceRecord>, StoreError> {
     sqlx::query_as!(
         ServiceRecord,
         r#"SELECT name, secret_hash, created_at, rotated_at FROM services ORDER BY name"#
@@ -70,7 +72,10 @@ pub(crate) async fn set_secret<'e>(
 }
 
 /// `false` when no service has that name.
-pub(crate) async fn delete<'e>(db: impl Executor<'e, Database = Db>, name: &str) -> Result<bool, StoreError> {
+pub(crate) async fn delete<'e>(
+    db: impl Executor<'e, Database = Db>,
+    name: &str,
+) -> Result<bool, StoreError> {
     let done = sqlx::query!("DELETE FROM services WHERE name = $1", name)
         .execute(db)
         .await

@@ -2,8 +2,8 @@
 // Every query here is compile-checked against each crate's database (its `sqlx.toml` and
 // `.sqlx/`); `Db` is the including crate's database.
 
-use crate::backend;
 use crate::Db;
+use crate::backend;
 use sqlx::Executor;
 use tessera_core::Timestamp;
 use tessera_core::domain::UserId;

@@ -2,10 +2,10 @@
 // Every query here is compile-checked against each crate's database (its `sqlx.toml` and
 // `.sqlx/`); `Db` is the including crate's database.
 
+use crate::Db;
 use crate::two_factor as tf;
 use crate::{backend, emails, outbox, sessions, users};
 use async_trait::async_trait;
-use crate::Db;
 use sqlx::Transaction;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};

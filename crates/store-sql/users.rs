@@ -2,8 +2,8 @@
 // Every query here is compile-checked against each crate's database (its `sqlx.toml` and
 // `.sqlx/`); `Db` is the including crate's database.
 
-use crate::{backend, write_error};
 use crate::Db;
+use crate::{backend, write_error};
 use sqlx::Executor;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::ports::StoreError;
@@ -151,7 +151,10 @@ pub(crate) async fn username_taken<'e>(
     Ok(row.is_some())
 }
 
-pub(crate) async fn insert<'e>(db: impl Executor<'e, Database = Db>, u: &NewUser) -> Result<UserId, StoreError> {
+pub(crate) async fn insert<'e>(
+    db: impl Executor<'e, Database = Db>,
+    u: &NewUser,
+) -> Result<UserId, StoreError> {
     let (email, key, username, hash) = (
         u.email.as_str(),
         u.email.key(),
@@ -175,7 +178,10 @@ pub(crate) async fn insert<'e>(db: impl Executor<'e, Database = Db>, u: &NewUser
     Ok(UserId(id))
 }
 
-pub(crate) async fn update<'e>(db: impl Executor<'e, Database = Db>, u: &User) -> Result<(), StoreError> {
+pub(crate) async fn update<'e>(
+    db: impl Executor<'e, Database = Db>,
+    u: &User,
+) -> Result<(), StoreError> {
     let (email, key, username, hash) = (
         u.email.as_str(),
         u.email.key(),
@@ -218,7 +224,10 @@ pub(crate) async fn set_two_fa_enabled<'e>(
     Ok(())
 }
 
-pub(crate) async fn delete<'e>(db: impl Executor<'e, Database = Db>, id: UserId) -> Result<(), StoreError> {
+pub(crate) async fn delete<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: UserId,
+) -> Result<(), StoreError> {
     sqlx::query!("DELETE FROM users WHERE id = $1", id.0)
         .execute(db)
         .await
