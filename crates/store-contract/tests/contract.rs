@@ -17,8 +17,15 @@ use tessera_store_sqlite::SqliteStore;
 const NOW: Timestamp = Timestamp(1_800_000_000);
 const TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A migrated, empty store of each kind this run has, and how to drop what it made.
-async fn stores() -> Vec<(&'static str, Arc<dyn Store>, Option<(String, String)>)> {
+/// A migrated, empty store: its kind, and the PostgreSQL database to drop after.
+struct UnderTest {
+    kind: &'static str,
+    store: Arc<dyn Store>,
+    made: Option<(String, String)>,
+}
+
+/// A migrated, empty store of each kind this run has.
+async fn stores() -> Vec<UnderTest> {
     let name = uuid::Uuid::new_v4().simple().to_string();
     let sqlite = SqliteStore::connect(
         &format!("sqlite://file:contract_{name}?mode=memory&cache=shared"),
@@ -27,8 +34,11 @@ async fn stores() -> Vec<(&'static str, Arc<dyn Store>, Option<(String, String)>
     .await
     .expect("an SQLite database in memory");
     sqlite.migrate().await.expect("SQLite migrations");
-    let mut all: Vec<(&'static str, Arc<dyn Store>, Option<(String, String)>)> =
-        vec![("sqlite", Arc::new(sqlite), None)];
+    let mut all = vec![UnderTest {
+        kind: "sqlite",
+        store: Arc::new(sqlite),
+        made: None,
+    }];
     if let Ok(admin) = std::env::var("TEST_DATABASE_URL")
         && !admin.is_empty()
     {
@@ -45,7 +55,11 @@ async fn stores() -> Vec<(&'static str, Arc<dyn Store>, Option<(String, String)>
             .await
             .expect("a PostgreSQL database");
         pg.migrate().await.expect("PostgreSQL migrations");
-        all.push(("postgres", Arc::new(pg), Some((admin.clone(), db))));
+        all.push(UnderTest {
+            kind: "postgres",
+            store: Arc::new(pg),
+            made: Some((admin.clone(), db)),
+        });
     }
     all
 }
@@ -64,7 +78,7 @@ async fn drop_store(made: Option<(String, String)>) {
 /// Run `check` against each store of this run.
 macro_rules! each_store {
     (|$store:ident, $kind:ident| $body:block) => {
-        for ($kind, $store, made) in stores().await {
+        for UnderTest { kind: $kind, store: $store, made } in stores().await {
             let _ = $kind;
             $body
             drop_store(made).await;
