@@ -10,6 +10,7 @@ use sqlx::Transaction;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::mail::NewMail;
+use tessera_core::passwords::StoredHash;
 use tessera_core::ports::{CodePurpose, StoreError, Tx};
 use tessera_core::records::{ChallengeRecord, EmailUndoRecord, SessionRecord, TotpFactorRecord};
 use tessera_core::tokens::Claims;
@@ -41,8 +42,33 @@ impl Tx for StoreTx {
             .ok_or_else(|| backend(sqlx::Error::RowNotFound))
     }
 
-    async fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
-        users::update(&mut *self.tx, user).await
+    async fn save_profile(&mut self, user: &User) -> Result<(), StoreError> {
+        users::save_profile(&mut *self.tx, user).await
+    }
+
+    async fn set_password_hash(
+        &mut self,
+        user: UserId,
+        hash: &StoredHash,
+    ) -> Result<(), StoreError> {
+        users::set_password_hash(&mut *self.tx, user, hash.as_str()).await
+    }
+
+    async fn upgrade_password_hash(
+        &mut self,
+        user: UserId,
+        from: &StoredHash,
+        to: &StoredHash,
+    ) -> Result<bool, StoreError> {
+        users::upgrade_password_hash(&mut *self.tx, user, from.as_str(), to.as_str()).await
+    }
+
+    async fn record_login(&mut self, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+        users::record_login(&mut *self.tx, user, at.0).await
+    }
+
+    async fn set_active(&mut self, user: UserId, active: bool) -> Result<(), StoreError> {
+        users::set_active(&mut *self.tx, user, active).await
     }
 
     async fn delete_user(&mut self, id: UserId) -> Result<(), StoreError> {

@@ -178,32 +178,104 @@ pub(crate) async fn insert<'e>(
     Ok(UserId(id))
 }
 
-pub(crate) async fn update<'e>(
+/// The fields an owner edits: username, the address's spelling, language and profile.
+pub(crate) async fn save_profile<'e>(
     db: impl Executor<'e, Database = Db>,
     u: &User,
 ) -> Result<(), StoreError> {
-    let (email, key, username, hash) = (
+    let (email, key, username, lang) = (
         u.email.as_str(),
         u.email.key(),
         u.username.as_str(),
-        u.password_hash.as_str(),
+        u.lang.as_str(),
     );
-    let last_login = u.last_login.map(|t| t.0);
-    let lang = u.lang.as_str();
     let p = &u.profile;
     sqlx::query!(
-        "UPDATE users SET email = $1, email_key = $2, username = $3, password_hash = $4, is_active = $5,
-            is_staff = $6, is_superuser = $7, last_login = $8, first_name = $9, last_name = $10, phone = $11,
-            address_line_1 = $12, address_line_2 = $13, city = $14, state = $15, postcode = $16, country = $17,
-            lang = $18, two_fa_enabled = $19, email_verified = $20
-        WHERE id = $21",
-        email, key, username, hash, u.is_active, u.is_staff, u.is_superuser, last_login,
-        p.first_name, p.last_name, p.phone, p.address_line_1, p.address_line_2, p.city, p.state,
-        p.postcode, p.country, lang, u.two_fa_enabled, u.email_verified, u.id.0
+        "UPDATE users SET email = $1, email_key = $2, username = $3, lang = $4,
+            first_name = $5, last_name = $6, phone = $7, address_line_1 = $8,
+            address_line_2 = $9, city = $10, state = $11, postcode = $12, country = $13
+        WHERE id = $14",
+        email,
+        key,
+        username,
+        lang,
+        p.first_name,
+        p.last_name,
+        p.phone,
+        p.address_line_1,
+        p.address_line_2,
+        p.city,
+        p.state,
+        p.postcode,
+        p.country,
+        u.id.0
     )
     .execute(db)
     .await
     .map_err(write_error)?;
+    Ok(())
+}
+
+pub(crate) async fn set_password_hash<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: UserId,
+    hash: &str,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE users SET password_hash = $1 WHERE id = $2",
+        hash,
+        id.0
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Replace `from` with `to` only while `from` is still the stored hash.
+pub(crate) async fn upgrade_password_hash<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: UserId,
+    from: &str,
+    to: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3",
+        to,
+        id.0,
+        from
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(crate) async fn record_login<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: UserId,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query!("UPDATE users SET last_login = $1 WHERE id = $2", at, id.0)
+        .execute(db)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) async fn set_active<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: UserId,
+    active: bool,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE users SET is_active = $1 WHERE id = $2",
+        active,
+        id.0
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use crate::Timestamp;
 use crate::availability::Availability;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::mail::NewMail;
+use crate::passwords::StoredHash;
 use crate::records::{
     BearerRecord, ChallengeRecord, EmailUndoRecord, MailRecord, OutstandingRecord, SessionRecord,
     TotpFactorRecord,
@@ -200,8 +201,25 @@ pub trait Tx: Send {
     async fn user_by_id(&mut self, id: UserId) -> Result<Option<User>, StoreError>;
     async fn user_by_email(&mut self, email: &EmailAddress) -> Result<Option<User>, StoreError>;
     async fn insert_user(&mut self, user: &NewUser) -> Result<User, StoreError>;
-    /// Write every mutable column of `user`.
-    async fn update_user(&mut self, user: &User) -> Result<(), StoreError>;
+    /// The fields an owner edits: username, the address's spelling, language and profile
+    /// (these columns only; a taken name or address is a `Conflict`).
+    async fn save_profile(&mut self, user: &User) -> Result<(), StoreError>;
+    async fn set_password_hash(
+        &mut self,
+        user: UserId,
+        hash: &StoredHash,
+    ) -> Result<(), StoreError>;
+    /// Replace the password hash `from` with `to` (a rehash after a login); `false` when the
+    /// stored hash is no longer `from` (a change or reset committed meanwhile, and wins).
+    async fn upgrade_password_hash(
+        &mut self,
+        user: UserId,
+        from: &StoredHash,
+        to: &StoredHash,
+    ) -> Result<bool, StoreError>;
+    /// Django's `last_login` (it is in the mailed tokens' hash).
+    async fn record_login(&mut self, user: UserId, at: Timestamp) -> Result<(), StoreError>;
+    async fn set_active(&mut self, user: UserId, active: bool) -> Result<(), StoreError>;
     async fn delete_user(&mut self, id: UserId) -> Result<(), StoreError>;
     /// The login address and whether it is verified (these columns only; a taken address is
     /// `Conflict(Email)`).

@@ -471,3 +471,43 @@ async fn due_mail_is_claimed_oldest_first_once_until_its_claim_runs_out() {
         assert!(left.iter().all(|r| r.id != after[0].id), "{kind}");
     });
 }
+
+#[tokio::test]
+async fn named_writes_touch_only_their_columns_and_a_rehash_loses_to_a_change() {
+    each_store!(|store, kind| {
+        let ann = user(&store, "ann@x.io", "ann").await;
+        let old = ann.password_hash.clone();
+        let reset = StoredHash::from_stored("argon2$reset".into());
+        let upgraded = StoredHash::from_stored("argon2$upgraded".into());
+        let mut tx = store.begin().await.unwrap();
+        tx.set_two_fa_enabled(ann.id, true).await.unwrap();
+        tx.set_password_hash(ann.id, &reset).await.unwrap();
+        assert!(
+            !tx.upgrade_password_hash(ann.id, &old, &upgraded)
+                .await
+                .unwrap(),
+            "{kind}: the reset committed first wins"
+        );
+        let mut edited = ann.clone();
+        edited.lang = Lang::parse("fr").unwrap();
+        edited.profile.city = "Lima".into();
+        tx.save_profile(&edited).await.unwrap();
+        tx.commit().await.unwrap();
+        let now = store.user_by_id(ann.id).await.unwrap().unwrap();
+        assert_eq!(now.password_hash.as_str(), "argon2$reset", "{kind}");
+        assert!(now.two_fa_enabled, "{kind}: a profile write left 2FA alone");
+        assert_eq!(
+            (now.lang.as_str(), now.profile.city.as_str()),
+            ("fr", "Lima"),
+            "{kind}"
+        );
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            tx.upgrade_password_hash(ann.id, &reset, &upgraded)
+                .await
+                .unwrap(),
+            "{kind}"
+        );
+        tx.commit().await.unwrap();
+    });
+}

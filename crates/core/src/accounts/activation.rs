@@ -47,7 +47,10 @@ impl Accounts {
         }
         user.is_active = true;
         user.email_verified = true;
-        tx.update_user(&user).await.map_err(Internal::from)?;
+        tx.set_active(user.id, true).await.map_err(Internal::from)?;
+        tx.mark_email_verified(user.id)
+            .await
+            .map_err(Internal::from)?;
         if self.options.send_confirmation_email {
             let to = user.email.clone();
             self.queue_plain_mail(tx.as_mut(), MailKind::Confirmation, &user, &to)

@@ -68,8 +68,10 @@ impl Accounts {
             .await
             .map_err(Internal::from)?
             .unwrap_or_else(|| user.clone());
+        tx.set_password_hash(user.id, &hash)
+            .await
+            .map_err(Internal::from)?;
         current.password_hash = hash;
-        tx.update_user(&current).await.map_err(Internal::from)?;
         if self.options.revoke_on_password_change {
             tx.blacklist_all(user.id, how.session, self.now())
                 .await
@@ -171,9 +173,10 @@ impl Accounts {
         let Some(mut current) = tx.user_by_id(user.id).await? else {
             return Ok(());
         };
+        tx.set_password_hash(user.id, &hash).await?;
+        tx.record_login(user.id, self.now()).await?;
         current.password_hash = hash;
         current.last_login = Some(self.now());
-        tx.update_user(&current).await?;
         tx.blacklist_all(user.id, None, self.now()).await?;
         tx.clear_challenges(user.id).await?;
         let to = current.email.clone();

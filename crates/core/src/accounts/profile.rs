@@ -183,7 +183,7 @@ impl Accounts {
         for (field, value) in change.fields {
             user.profile.set(field, value);
         }
-        tx.update_user(&user).await?;
+        tx.save_profile(&user).await?;
         let enrolment = match &change.two_factor {
             Some(TwoFactorSwitch::On) => Some(self.require_totp(tx.as_mut(), &mut user).await?),
             Some(TwoFactorSwitch::Off { .. }) => {

@@ -156,15 +156,23 @@ impl Accounts {
             return Err(LoginError::InvalidCredentials);
         }
         if needs_rehash {
-            user.password_hash = self
+            let upgraded = self
                 .hasher
                 .hash(password.expose())
                 .await
                 .map_err(Internal::from)?;
             let mut tx = self.begin().await?;
-            tx.update_user(&user).await.map_err(Internal::from)?;
+            // Only while the hash is the one just checked: a change or reset that committed
+            // meanwhile wins over the upgrade of the old password.
+            let done = tx
+                .upgrade_password_hash(user.id, &user.password_hash, &upgraded)
+                .await
+                .map_err(Internal::from)?;
             tx.commit().await.map_err(Internal::from)?;
-            tracing::info!(user_id = user.id.0, "password hash upgraded");
+            if done {
+                user.password_hash = upgraded;
+                tracing::info!(user_id = user.id.0, "password hash upgraded");
+            }
         }
         Ok(user)
     }

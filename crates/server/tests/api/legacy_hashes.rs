@@ -20,3 +20,59 @@ async fn a_django_hash_logs_in_and_is_rehashed_to_argon2id() {
     app.login("ann@x.io", PASSWORD).await;
     app.stop().await;
 }
+
+/// A reset that commits while a login is still checking (and then upgrading) the old hash
+/// keeps the new password: the upgrade of the old one loses.
+#[tokio::test]
+async fn a_reset_racing_a_logins_rehash_keeps_the_new_password() {
+    let app = TestApp::spawn().await;
+    app.active_user("ann@x.io", "ann").await;
+    app.db.set_password_hash("ann@x.io", DJANGO_PBKDF2).await;
+    let seen = app.mail.received_by("ann@x.io");
+    let r = app
+        .post(
+            "/auth/users/reset_password/",
+            serde_json::json!({"email": "ann@x.io"}),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::NO_CONTENT);
+    let mail = app
+        .mail
+        .wait_for_subject("ann@x.io", seen, "Password reset")
+        .await;
+    let (uid, token) = mail.link_parts("/password/reset/confirm/");
+    // The login checks 1,000,000 rounds of PBKDF2 before it upgrades the hash: the reset,
+    // sent just after it, commits meanwhile.
+    let login = app.post(
+        "/auth/jwt/create/",
+        serde_json::json!({"email": "ann@x.io", "password": PASSWORD}),
+    );
+    let reset = async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let body =
+            serde_json::json!({"uid": uid, "token": token, "new_password": "brand-new-pass-7"});
+        app.post("/auth/users/reset_password_confirm/", body).await
+    };
+    let (login, reset) = tokio::join!(login, reset);
+    assert_eq!(reset.status(), reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(
+        login.status(),
+        reqwest::StatusCode::OK,
+        "begun with the old password"
+    );
+    let stored = app.db.password_hash("ann@x.io").await;
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    app.login("ann@x.io", "brand-new-pass-7").await;
+    let r = app
+        .post(
+            "/auth/jwt/create/",
+            serde_json::json!({"email": "ann@x.io", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        reqwest::StatusCode::UNAUTHORIZED,
+        "the old password is gone"
+    );
+    app.stop().await;
+}
