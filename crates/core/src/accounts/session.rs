@@ -190,7 +190,7 @@ impl Accounts {
     pub async fn logout(&self, token: &str) -> Result<(), LogoutError> {
         let claims = self
             .jwt
-            .decode(token, Some(TokenType::Refresh))
+            .decode(token, Some(TokenType::Refresh), self.now())
             .map_err(LogoutError::Token)?;
         let now = self.now();
         let mut tx = self.begin().await?;
@@ -215,7 +215,7 @@ impl Accounts {
     ) -> Result<Refreshed, RefreshError> {
         let claims = self
             .jwt
-            .decode(token, Some(TokenType::Refresh))
+            .decode(token, Some(TokenType::Refresh), self.now())
             .map_err(RefreshError::Token)?;
         let now = self.now();
         let issued = self
@@ -311,7 +311,10 @@ impl Accounts {
 
     /// SimpleJWT's verify: any token type, signature and expiry, and the blacklist.
     pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
-        let claims = self.jwt.decode(token, None).map_err(VerifyError::Token)?;
+        let claims = self
+            .jwt
+            .decode(token, None, self.now())
+            .map_err(VerifyError::Token)?;
         if self.jwt.config.blacklist_after_rotation
             && self
                 .store
@@ -330,7 +333,7 @@ impl Accounts {
     pub async fn authenticate(&self, token: &str) -> Result<(User, Option<String>), AuthError> {
         let claims = self
             .jwt
-            .decode(token, Some(TokenType::Access))
+            .decode(token, Some(TokenType::Access), self.now())
             .map_err(AuthError::Token)?;
         let found = self
             .store

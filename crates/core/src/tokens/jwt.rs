@@ -4,7 +4,6 @@
 use super::keys::SigningKeys;
 use crate::domain::UserId;
 use crate::{Secret, Timestamp};
-use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -40,6 +39,9 @@ pub struct Claims {
     /// shares it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// Not valid before (checked when present; Tessera writes none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +64,8 @@ pub struct ServiceClaims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,11 +179,12 @@ impl JwtKeys {
 
     /// Tokens verify only under the one algorithm of `keys` (never `none`, never an HMAC
     /// keyed with a public key), with `exp` required, `nbf` checked when present, and `aud`
-    /// and `iss` required when configured.
+    /// and `iss` required when configured. Times are checked against the service's clock
+    /// (`decode`'s `now`), not the machine's, with the configured leeway.
     pub fn with_keys(keys: SigningKeys, config: JwtConfig) -> Self {
         let mut validation = Validation::new(keys.algorithm());
-        validation.leeway = config.leeway_secs;
-        validation.validate_nbf = true;
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         let mut required = vec!["exp"];
         match &config.audience {
             Some(aud) => {
@@ -215,6 +220,7 @@ impl JwtKeys {
             user_id: UserIdClaim(who.user),
             username: who.username.map(str::to_owned),
             sid: who.session.map(str::to_owned),
+            nbf: None,
             aud: self.config.audience.clone(),
             iss: self.config.issuer.clone(),
         };
@@ -252,27 +258,39 @@ impl JwtKeys {
             iat: now.0,
             exp: now.0 + self.config.service_lifetime_secs,
             jti: uuid::Uuid::new_v4().simple().to_string(),
+            nbf: None,
             aud: self.config.audience.clone(),
             iss: self.config.issuer.clone(),
         };
         self.sign(&claims)
     }
 
-    /// Verify a service token (signature, expiry, type).
-    pub fn decode_service(&self, token: &str) -> Result<ServiceClaims, JwtError> {
+    /// Verify a service token (signature, expiry at `now`, type).
+    pub fn decode_service(&self, token: &str, now: Timestamp) -> Result<ServiceClaims, JwtError> {
         let data = jsonwebtoken::decode::<ServiceClaims>(
             token,
             self.decoding_key(token)?,
             &self.validation,
         )
-        .map_err(|e| match e.kind() {
-            ErrorKind::ExpiredSignature => JwtError::Expired,
-            _ => JwtError::Invalid,
-        })?;
+        .map_err(|_| JwtError::Invalid)?;
+        self.check_times(data.claims.exp, data.claims.nbf, now)?;
         match data.claims.token_type.as_str() {
             "service" => Ok(data.claims),
             _ => Err(JwtError::WrongType),
         }
+    }
+
+    /// `exp` not passed and `nbf` reached at `now`, give or take the leeway (as jsonwebtoken
+    /// checks them, but on the service's clock).
+    fn check_times(&self, exp: i64, nbf: Option<i64>, now: Timestamp) -> Result<(), JwtError> {
+        let leeway = i64::try_from(self.config.leeway_secs).unwrap_or(i64::MAX);
+        if exp < now.0.saturating_sub(leeway) {
+            return Err(JwtError::Expired);
+        }
+        if nbf.is_some_and(|nbf| nbf > now.0.saturating_add(leeway)) {
+            return Err(JwtError::Invalid);
+        }
+        Ok(())
     }
 
     fn sign(&self, claims: &impl Serialize) -> String {
@@ -280,15 +298,18 @@ impl JwtKeys {
             .expect("signing plain claims with a key loaded at start cannot fail")
     }
 
-    /// Verify signature and expiry, and (when given) the token type.
-    pub fn decode(&self, token: &str, expected: Option<TokenType>) -> Result<Claims, JwtError> {
+    /// Verify signature and expiry at `now`, and (when given) the token type.
+    pub fn decode(
+        &self,
+        token: &str,
+        expected: Option<TokenType>,
+        now: Timestamp,
+    ) -> Result<Claims, JwtError> {
         let data =
             jsonwebtoken::decode::<Claims>(token, self.decoding_key(token)?, &self.validation)
-                .map_err(|e| match e.kind() {
-                    ErrorKind::ExpiredSignature => JwtError::Expired,
-                    _ => JwtError::Invalid,
-                })?;
+                .map_err(|_| JwtError::Invalid)?;
         let claims = data.claims;
+        self.check_times(claims.exp, claims.nbf, now)?;
         if let Some(kind) = expected
             && claims.token_type != kind.as_str()
         {
@@ -321,17 +342,17 @@ mod tests {
         let k = keys();
         let now = SystemClock.now();
         let service = k.mint_service("matchmaking", now);
-        let claims = k.decode_service(&service).unwrap();
+        let claims = k.decode_service(&service, now).unwrap();
         assert_eq!(
             (claims.service_name.as_str(), claims.exp - claims.iat),
             ("matchmaking", 43_200)
         );
         assert_eq!(
-            k.decode(&service, Some(TokenType::Access)),
+            k.decode(&service, Some(TokenType::Access), now),
             Err(JwtError::Invalid)
         );
         let pair = k.pair(subject(1, None), now);
-        assert!(k.decode_service(&pair.access).is_err());
+        assert!(k.decode_service(&pair.access, now).is_err());
     }
 
     #[test]
@@ -339,17 +360,19 @@ mod tests {
         let k = keys();
         let now = SystemClock.now();
         let pair = k.pair(subject(7, Some("ann")), now);
-        let claims = k.decode(&pair.access, Some(TokenType::Access)).unwrap();
+        let claims = k
+            .decode(&pair.access, Some(TokenType::Access), now)
+            .unwrap();
         assert_eq!(claims.user_id(), UserId(7));
         assert_eq!(claims.username.as_deref(), Some("ann"));
         assert_eq!(claims.exp - claims.iat, 300);
         assert_eq!(claims.jti.len(), 32);
         assert_eq!(
-            k.decode(&pair.access, Some(TokenType::Refresh)),
+            k.decode(&pair.access, Some(TokenType::Refresh), now),
             Err(JwtError::WrongType)
         );
-        assert_eq!(k.decode("garbage", None), Err(JwtError::Invalid));
+        assert_eq!(k.decode("garbage", None, now), Err(JwtError::Invalid));
         let (old, _) = k.mint(TokenType::Access, subject(7, None), Timestamp(now.0 - 1000));
-        assert_eq!(k.decode(&old, None), Err(JwtError::Expired));
+        assert_eq!(k.decode(&old, None, now), Err(JwtError::Expired));
     }
 }

@@ -223,12 +223,7 @@ async fn forms_need_their_csrf_token_and_unknown_addresses_look_the_same() {
         .await
         .unwrap();
     assert!(no_session.contains("The password reset link was invalid"));
-    assert!(
-        app.mail
-            .settled("nobody@x.io", std::time::Duration::from_millis(300))
-            .await
-            .is_empty()
-    );
+    assert_eq!(app.db.queued_to("nobody@x.io").await, 0);
     app.stop().await;
 }
 

@@ -257,12 +257,7 @@ async fn reset_password_by_mail_and_the_token_dies_after_use() {
         json!({"uid": ["Invalid user id or user doesn't exist."]}),
     )
     .await;
-    assert!(
-        app.mail
-            .settled("nobody@x.io", std::time::Duration::from_millis(300))
-            .await
-            .is_empty()
-    );
+    assert_eq!(app.db.queued_to("nobody@x.io").await, 0);
     app.stop().await;
 }
 

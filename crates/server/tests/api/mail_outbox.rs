@@ -11,7 +11,19 @@ async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
     drop(dead);
     let mut app = TestApp::spawn_with(|c| c.smtp_port = dead_port).await;
     app.register("ann@x.io", "ann").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Its first delivery fails, and the mail stays queued.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = app.db.outbox().await;
+        if rows
+            .iter()
+            .any(|(status, attempts, _)| status == "pending" && *attempts >= 1)
+        {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert!(app.mail.all().is_empty());
 
     // Restart with a working SMTP server: the queued activation mail goes out.

@@ -31,7 +31,7 @@ async fn secrets_are_sealed_codes_hashed_and_delivered_mail_scrubbed() {
     app.mail
         .wait_for_subject("ann@x.io", 0, "Two-factor authentication is on")
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.db.outbox_settled().await;
     let contexts = app
         .db
         .texts("SELECT context FROM mail_outbox WHERE status = 'sent'")

@@ -1,5 +1,6 @@
 //! A fresh database per test: a SQLite file in a temporary directory, or a new PostgreSQL
-//! database on the server named by TEST_DATABASE_URL.
+//! database on the server named by TEST_DATABASE_URL; dropped when the test ends, even by a
+//! panic.
 
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
@@ -131,6 +132,16 @@ impl TestDb {
         }
     }
 
+    /// Mails queued for `to` (mail is queued in the transaction of the request that causes it,
+    /// so this tells at once, with no waiting for a delivery that may never come).
+    pub async fn queued_to(&self, to: &str) -> usize {
+        let recipients = self.texts("SELECT recipient FROM mail_outbox").await;
+        recipients
+            .iter()
+            .filter(|r| r.eq_ignore_ascii_case(to))
+            .count()
+    }
+
     /// The one text column of every row `sql` (no parameters) selects.
     pub async fn texts(&self, sql: &str) -> Vec<String> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
@@ -143,17 +154,44 @@ impl TestDb {
         }
     }
 
-    pub async fn drop_db(&self) {
-        if let Some(admin_url) = &self.admin_url
-            && let Ok(mut conn) = PgConnection::connect(admin_url).await
-        {
-            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
-                .execute(&mut conn)
-                .await;
-        }
-        if let Some(dir) = &self.dir {
+    pub async fn drop_db(&mut self) {
+        drop_database(self.admin_url.take(), &self.name).await;
+        if let Some(dir) = self.dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
+    }
+}
+
+async fn drop_database(admin_url: Option<String>, name: &str) {
+    if let Some(admin_url) = admin_url
+        && let Ok(mut conn) = PgConnection::connect(&admin_url).await
+    {
+        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+            .execute(&mut conn)
+            .await;
+    }
+}
+
+/// A test that failed before `stop` leaks no database: dropped on a thread of its own (the
+/// test's runtime may be the one unwinding).
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        let Some(admin_url) = self.admin_url.take() else {
+            return;
+        };
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(runtime) = runtime {
+                runtime.block_on(drop_database(Some(admin_url), &name));
+            }
+        })
+        .join();
     }
 }

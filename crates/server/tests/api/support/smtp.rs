@@ -139,15 +139,6 @@ impl SmtpSink {
         }
     }
 
-    /// Messages to `to` after giving the worker `wait` to deliver anything pending.
-    pub async fn settled(&self, to: &str, wait: Duration) -> Vec<Mail> {
-        tokio::time::sleep(wait).await;
-        self.all()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
-            .collect()
-    }
-
     async fn session(&self, stream: tokio::net::TcpStream) {
         let (read, mut write) = stream.into_split();
         let mut lines = BufReader::new(read);
