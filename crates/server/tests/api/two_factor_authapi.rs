@@ -82,7 +82,8 @@ async fn two_fa_is_refused_until_the_address_is_verified_by_link_or_code() {
 
 #[tokio::test]
 async fn a_verification_code_expires_after_ten_minutes_and_dies_after_five_wrong_guesses() {
-    let app = TestApp::spawn().await;
+    // The access token outlives the ten minutes the clock is moved on.
+    let app = TestApp::spawn_with(|c| c.access_token_lifetime = 3600).await;
     app.api_create("ann", "ann@x.io").await;
     let access = app.api_access("ann").await;
     let send = || app.post_auth("/api/auth/verify_email/", &access, json!({}));
