@@ -148,12 +148,13 @@ fn validators_match_django() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| e["message"].as_str().unwrap())
+            .map(|e| e["code"].as_str().unwrap())
             .collect();
-        assert_eq!(
-            PasswordPolicy::default().check(password, &attrs),
-            expected,
-            "password {password:?}"
-        );
+        let found: Vec<&str> = PasswordPolicy::default()
+            .check(password, &attrs)
+            .into_iter()
+            .map(|p| p.code())
+            .collect();
+        assert_eq!(found, expected, "password {password:?}");
     }
 }

@@ -5,7 +5,7 @@ mod auth;
 mod authapi;
 mod client;
 mod cors;
-mod django;
+pub mod django;
 mod djoser;
 pub mod drf;
 mod health;
@@ -25,6 +25,7 @@ use std::sync::Arc;
 pub use client::TrustedProxies;
 pub use drf::BodyTimedOut;
 pub use limits::{RateLimits, Rule};
+pub use pages::own_pages;
 use tessera_core::accounts::Accounts;
 
 /// What every handler can reach.

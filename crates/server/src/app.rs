@@ -114,6 +114,7 @@ pub fn accounts(
             password_reset: config.password_reset_confirm_url.clone(),
             email_reset: config.email_reset_confirm_url.clone(),
             public_url: config.public_base(),
+            pages: tessera_http::own_pages(),
         },
         options: Options {
             send_confirmation_email: config.send_confirmation_email,

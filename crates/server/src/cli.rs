@@ -147,7 +147,9 @@ async fn create_user(
             if email { " email" } else { "" },
             if username { " username" } else { "" }
         )),
-        Err(RegisterError::WeakPassword(problems)) => Err(problems.join(" ")),
+        Err(RegisterError::WeakPassword(problems)) => {
+            Err(tessera_http::django::password_messages(&problems).join(" "))
+        }
         Err(RegisterError::Internal(e)) => Err(e.to_string()),
     }
 }

@@ -3,7 +3,7 @@
 use super::{Accounts, Internal, Link};
 use crate::domain::{ClientInfo, EmailAddress, Password, User};
 use crate::mail::MailKind;
-use crate::passwords::UserAttributes;
+use crate::passwords::{PasswordProblem, UserAttributes};
 use crate::tokens::TokenPair;
 
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +13,7 @@ pub enum ResetConfirmError {
     #[error("the token is not valid for this user")]
     InvalidToken,
     #[error("the new password fails validation")]
-    WeakPassword(Vec<String>),
+    WeakPassword(Vec<PasswordProblem>),
     #[error(transparent)]
     Internal(#[from] Internal),
 }
@@ -23,9 +23,18 @@ pub enum ChangePasswordError {
     #[error("the current password is wrong")]
     WrongCurrent,
     #[error("the new password fails validation")]
-    WeakPassword(Vec<String>),
+    WeakPassword(Vec<PasswordProblem>),
     #[error(transparent)]
     Internal(#[from] Internal),
+}
+
+/// Where a mailed password-reset link leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetLink {
+    /// The frontend's confirmation page (Djoser's PASSWORD_RESET_CONFIRM_URL).
+    Frontend,
+    /// Tessera's own reset pages (the Auth API's Django views).
+    OwnPages,
 }
 
 /// Who changes a password, and what they get back.
@@ -92,12 +101,6 @@ impl Accounts {
         Ok(pair)
     }
 
-    /// The Auth API's reset: the mailed link goes to Tessera's own reset pages.
-    #[tracing::instrument(skip_all)]
-    pub async fn request_password_reset_page(&self, email: &EmailAddress) -> Result<(), Internal> {
-        self.mail_link_to_active(email, Link::ResetPage).await
-    }
-
     /// Whether a mailed uid/token pair is still good (the reset pages check before showing
     /// their form).
     pub async fn reset_link_valid(&self, uid: &str, token: &str) -> Result<bool, Internal> {
@@ -121,10 +124,19 @@ impl Accounts {
         self.reset_checked(uid, token, new).await
     }
 
-    /// Queue a reset mail when `email` names an active account; silent otherwise.
+    /// Queue a reset mail when `email` names an active account with that address verified;
+    /// silent otherwise. `to` says where its link leads.
     #[tracing::instrument(skip_all)]
-    pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), Internal> {
-        self.mail_link_to_active(email, Link::PasswordReset).await
+    pub async fn request_password_reset(
+        &self,
+        email: &EmailAddress,
+        to: ResetLink,
+    ) -> Result<(), Internal> {
+        let link = match to {
+            ResetLink::Frontend => Link::PasswordReset,
+            ResetLink::OwnPages => Link::ResetPage,
+        };
+        self.mail_link_to_active(email, link).await
     }
 
     #[tracing::instrument(skip_all)]

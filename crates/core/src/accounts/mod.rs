@@ -23,11 +23,11 @@ pub use activation::{ActivateError, ActivationStatus, ResendError};
 pub use challenge::{
     CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,
 };
-pub use credentials::{ChangePasswordError, PasswordChange, ResetConfirmError};
+pub use credentials::{ChangePasswordError, PasswordChange, ResetConfirmError, ResetLink};
 pub use email_change::{EMAIL_UNDO_SECS, EmailResetConfirmError, SetEmailError};
 pub use email_undo::{EmailChangeToUndo, UndoEmailError};
 pub use enrolment::Enrolment;
-pub use export::export_filename;
+pub use export::{Export, ExportedAccount, ExportedTwoFactor, export_filename};
 pub use lockout::Lockout;
 pub use profile::{DeleteError, ProfileUpdate, TwoFactorSwitch, UpdateError, Updated};
 pub use register::{AccountKind, RegisterError, Registration};
@@ -46,7 +46,9 @@ pub use verification::VerifyEmailError;
 use crate::domain::{EmailAddress, User};
 use crate::limits::Limiter;
 use crate::mail::{MailContext, MailKind, NewMail};
-use crate::passwords::{HashError, PasswordHasher, PasswordPolicy, UserAttributes};
+use crate::passwords::{
+    HashError, PasswordHasher, PasswordPolicy, PasswordProblem, UserAttributes,
+};
 use crate::ports::{CodePurpose, Store, StoreError, Tx};
 use crate::tokens::{JwtKeys, ResetTokens, encode_uid};
 use crate::two_factor::TwoFactorKeys;
@@ -79,6 +81,19 @@ pub struct Links {
     pub email_reset: String,
     /// Where Tessera itself is reached from outside (links to its own pages).
     pub public_url: String,
+    /// Tessera's own pages, under `public_url`, as the HTTP layer serves them.
+    pub pages: OwnPages,
+}
+
+/// The paths of Tessera's own pages that mails link to (`{uid}`, `{token}` filled in).
+#[derive(Debug, Clone)]
+pub struct OwnPages {
+    /// Where a mailed password-reset link leads (the Auth API's reset pages).
+    pub password_reset: String,
+    /// Where a mailed e-mail verification link leads.
+    pub verify_email: String,
+    /// Where the link that undoes an e-mail change leads (`{token}` only).
+    pub undo_email_change: String,
 }
 
 /// A mailed uid/token link: which mail carries it, and where it points.
@@ -114,8 +129,8 @@ impl Links {
             Link::Activation => (&self.frontend_url, self.activation.as_str()),
             Link::PasswordReset => (&self.frontend_url, self.password_reset.as_str()),
             Link::EmailReset => (&self.frontend_url, self.email_reset.as_str()),
-            Link::ResetPage => (&self.public_url, "api/auth/reset/{uid}/{token}/"),
-            Link::VerifyEmail => (&self.public_url, "api/auth/verify_email/{uid}/{token}/"),
+            Link::ResetPage => (&self.public_url, self.pages.password_reset.as_str()),
+            Link::VerifyEmail => (&self.public_url, self.pages.verify_email.as_str()),
         };
         let path = template.replace("{uid}", uid).replace("{token}", token);
         join(base, &path)
@@ -123,7 +138,8 @@ impl Links {
 
     /// The link that undoes an e-mail change, to Tessera's own page.
     fn undo_url(&self, token: &str) -> String {
-        join(&self.public_url, &format!("api/auth/email/undo/{token}/"))
+        let path = self.pages.undo_email_change.replace("{token}", token);
+        join(&self.public_url, &path)
     }
 }
 
@@ -324,7 +340,7 @@ impl Accounts {
     }
 
     /// Django's validators against this user's attributes.
-    fn password_problems(&self, password: &str, user: &User) -> Vec<String> {
+    fn password_problems(&self, password: &str, user: &User) -> Vec<PasswordProblem> {
         let attrs = UserAttributes {
             username: user.username.as_str(),
             first_name: &user.profile.first_name,

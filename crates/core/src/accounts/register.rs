@@ -2,7 +2,7 @@
 
 use super::{Accounts, Internal, Link};
 use crate::domain::{EmailAddress, Lang, NewUser, Password, Profile, User, Username};
-use crate::passwords::UserAttributes;
+use crate::passwords::{PasswordProblem, UserAttributes};
 use crate::ports::{StoreError, UniqueField};
 
 /// A registration, parsed at the boundary.
@@ -33,7 +33,7 @@ pub enum RegisterError {
     #[error("e-mail or username already taken")]
     Taken { email: bool, username: bool },
     #[error("the password fails validation")]
-    WeakPassword(Vec<String>),
+    WeakPassword(Vec<PasswordProblem>),
     #[error(transparent)]
     Internal(#[from] Internal),
 }

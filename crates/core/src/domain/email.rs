@@ -4,7 +4,6 @@ use super::ParseError;
 use std::fmt;
 
 const MAX_LEN: usize = 254;
-const INVALID: &str = "Enter a valid email address.";
 
 /// A syntactically valid e-mail address. The domain is lowercased (Django's `normalize_email`);
 /// `key()` is the whole address lowercased, which is what uniqueness and look-ups use.
@@ -20,9 +19,9 @@ impl EmailAddress {
         if raw.chars().count() > MAX_LEN {
             return Err(ParseError::TooLong(MAX_LEN));
         }
-        let (user, domain) = raw.rsplit_once('@').ok_or(ParseError::Invalid(INVALID))?;
+        let (user, domain) = raw.rsplit_once('@').ok_or(ParseError::NotAnEmail)?;
         if !valid_user_part(user) || !valid_domain(domain) {
-            return Err(ParseError::Invalid(INVALID));
+            return Err(ParseError::NotAnEmail);
         }
         Ok(Self(format!("{user}@{}", domain.to_lowercase())))
     }

@@ -16,9 +16,7 @@ impl Lang {
             "en" => Ok(Self::En),
             "es" => Ok(Self::Es),
             "fr" => Ok(Self::Fr),
-            _ => Err(ParseError::Invalid(
-                "Select a valid choice. That choice is not one of the available choices.",
-            )),
+            _ => Err(ParseError::UnknownLang),
         }
     }
 

@@ -11,9 +11,9 @@ pub struct Password(Secret);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordInputError {
-    #[error("This field may not be blank.")]
+    #[error("it is blank")]
     Blank,
-    #[error("Ensure this field has no more than 4096 bytes.")]
+    #[error("it is longer than {MAX_BYTES} bytes")]
     TooLong,
 }
 

@@ -8,7 +8,7 @@ use crate::passwords::StoredHash;
 pub struct UserId(pub i64);
 
 /// The free-form profile fields of the reference user model; empty string means unset.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Profile {
     pub first_name: String,
     pub last_name: String,

@@ -5,8 +5,6 @@ use super::ParseError;
 use std::fmt;
 
 pub const MAX_LEN: usize = 150;
-const INVALID: &str = "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.";
-const RESERVED_MESSAGE: &str = "This username is not allowed";
 
 /// Names no account may take, compared case-insensitively: the original Auth API's own list
 /// (`deleted_account` is what its sibling services call a deleted user), every path segment
@@ -88,11 +86,11 @@ impl Username {
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '@' | '+' | '-'));
         if !ok {
-            return Err(ParseError::Invalid(INVALID));
+            return Err(ParseError::UsernameCharacters);
         }
         let lower = raw.to_lowercase();
         if RESERVED.contains(&lower.as_str()) {
-            return Err(ParseError::Invalid(RESERVED_MESSAGE));
+            return Err(ParseError::ReservedUsername);
         }
         Ok(Self(raw.to_owned()))
     }
@@ -140,7 +138,7 @@ mod tests {
         for name in ["admin", "Deleted_Account", "LOGIN", " otp ", "users"] {
             assert_eq!(
                 Username::parse(name),
-                Err(ParseError::Invalid(RESERVED_MESSAGE)),
+                Err(ParseError::ReservedUsername),
                 "{name}"
             );
         }

@@ -5,4 +5,4 @@ mod hasher;
 mod validation;
 
 pub use hasher::{HashError, HasherConfig, PasswordHasher, StoredHash, Verification};
-pub use validation::{PasswordPolicy, UserAttributes};
+pub use validation::{PasswordPolicy, PasswordProblem, UserAttribute, UserAttributes};

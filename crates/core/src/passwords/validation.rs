@@ -1,4 +1,5 @@
-//! Django's four default password validators, with Django's messages and algorithms.
+//! Django's four default password validators, with Django's algorithms; what they find is a
+//! `PasswordProblem` (the HTTP layer says it in Django's words).
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -23,6 +24,36 @@ pub struct UserAttributes<'a> {
     pub email: &'a str,
 }
 
+/// An attribute of the user a password may be too similar to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserAttribute {
+    Username,
+    FirstName,
+    LastName,
+    Email,
+}
+
+/// Why Django's validators refuse a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooSimilar(UserAttribute),
+    TooShort { min_length: usize },
+    TooCommon,
+    EntirelyNumeric,
+}
+
+impl PasswordProblem {
+    /// Django's `ValidationError` code for it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TooSimilar(_) => "password_too_similar",
+            Self::TooShort { .. } => "password_too_short",
+            Self::TooCommon => "password_too_common",
+            Self::EntirelyNumeric => "password_entirely_numeric",
+        }
+    }
+}
+
 /// The validators in force: Django's `AUTH_PASSWORD_VALIDATORS` defaults.
 #[derive(Debug, Clone)]
 pub struct PasswordPolicy {
@@ -36,39 +67,37 @@ impl Default for PasswordPolicy {
 }
 
 impl PasswordPolicy {
-    /// Every message the validators produce, in Django's order; empty means accepted.
-    pub fn check(&self, password: &str, user: &UserAttributes<'_>) -> Vec<String> {
+    /// Every problem the validators find, in Django's order; empty means accepted.
+    pub fn check(&self, password: &str, user: &UserAttributes<'_>) -> Vec<PasswordProblem> {
         let mut problems = Vec::new();
-        if let Some(name) = too_similar(password, user) {
-            problems.push(format!("The password is too similar to the {name}."));
+        if let Some(attribute) = too_similar(password, user) {
+            problems.push(PasswordProblem::TooSimilar(attribute));
         }
         if password.chars().count() < self.min_length {
-            problems.push(format!(
-                "This password is too short. It must contain at least {} character{}.",
-                self.min_length,
-                if self.min_length == 1 { "" } else { "s" }
-            ));
+            problems.push(PasswordProblem::TooShort {
+                min_length: self.min_length,
+            });
         }
         if COMMON.contains(password.trim().to_lowercase().as_str()) {
-            problems.push("This password is too common.".to_owned());
+            problems.push(PasswordProblem::TooCommon);
         }
         if !password.is_empty() && password.chars().all(char::is_numeric) {
-            problems.push("This password is entirely numeric.".to_owned());
+            problems.push(PasswordProblem::EntirelyNumeric);
         }
         problems
     }
 }
 
-/// `UserAttributeSimilarityValidator`: the verbose name of the first attribute too similar.
-fn too_similar(password: &str, user: &UserAttributes<'_>) -> Option<&'static str> {
+/// `UserAttributeSimilarityValidator`: the first attribute the password is too similar to.
+fn too_similar(password: &str, user: &UserAttributes<'_>) -> Option<UserAttribute> {
     let password: Vec<char> = password.to_lowercase().chars().collect();
     let attributes = [
-        ("username", user.username),
-        ("first name", user.first_name),
-        ("last name", user.last_name),
-        ("email address", user.email),
+        (UserAttribute::Username, user.username),
+        (UserAttribute::FirstName, user.first_name),
+        (UserAttribute::LastName, user.last_name),
+        (UserAttribute::Email, user.email),
     ];
-    for (verbose_name, value) in attributes {
+    for (attribute, value) in attributes {
         if value.is_empty() {
             continue;
         }
@@ -82,7 +111,7 @@ fn too_similar(password: &str, user: &UserAttributes<'_>) -> Option<&'static str
                 continue;
             }
             if quick_ratio(&password, &part) >= MAX_SIMILARITY {
-                return Some(verbose_name);
+                return Some(attribute);
             }
         }
     }
@@ -119,8 +148,9 @@ fn quick_ratio(a: &[char], b: &[char]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use PasswordProblem::*;
 
-    fn check(pw: &str) -> Vec<String> {
+    fn check(pw: &str) -> Vec<PasswordProblem> {
         let user = UserAttributes {
             username: "yotiño",
             email: "yotoelectronics@gmail.com",
@@ -130,24 +160,12 @@ mod tests {
     }
 
     #[test]
-    fn django_messages() {
+    fn djangos_validators() {
         assert!(check("passwordS.-").is_empty());
-        assert_eq!(
-            check("Zk3#q"),
-            ["This password is too short. It must contain at least 8 characters."]
-        );
-        assert_eq!(check("password"), ["This password is too common."]);
-        assert_eq!(
-            check("12345678"),
-            [
-                "This password is too common.",
-                "This password is entirely numeric."
-            ]
-        );
-        assert_eq!(check("98237461029"), ["This password is entirely numeric."]);
-        assert_eq!(
-            check("yotoelectronics"),
-            ["The password is too similar to the email address."]
-        );
+        assert_eq!(check("Zk3#q"), [TooShort { min_length: 8 }]);
+        assert_eq!(check("password"), [TooCommon]);
+        assert_eq!(check("12345678"), [TooCommon, EntirelyNumeric]);
+        assert_eq!(check("98237461029"), [EntirelyNumeric]);
+        assert_eq!(check("yotoelectronics"), [TooSimilar(UserAttribute::Email)]);
     }
 }

@@ -2,7 +2,7 @@
 //! shapes, with the original service's own keys (`message`, `Error`, `error`) beside them.
 
 use super::session::AuthApi;
-use crate::django::{EMAIL_TAKEN, USERNAME_TAKEN};
+use crate::django::{self, EMAIL_TAKEN, USERNAME_TAKEN};
 use crate::drf::{ApiError, Fields};
 use crate::two_factor::{Dialect, answers};
 use axum::http::StatusCode;
@@ -126,9 +126,7 @@ pub fn otp(e: SecondStepError, field: &str) -> ApiError {
 pub fn change_password(e: ChangePasswordError) -> ApiError {
     match e {
         ChangePasswordError::WrongCurrent => ApiError::field("password", &[WRONG_PASSWORD]),
-        ChangePasswordError::WeakPassword(p) => {
-            ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
-        }
+        ChangePasswordError::WeakPassword(p) => django::weak_password("new_password", &p),
         ChangePasswordError::Internal(e) => internal(e),
     }
 }

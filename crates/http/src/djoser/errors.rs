@@ -1,7 +1,7 @@
 //! The one place where use-case errors become this dialect's status codes and bodies.
 
 use super::jwt::Djoser;
-use crate::django::{EMAIL_TAKEN, USERNAME_TAKEN};
+use crate::django::{self, EMAIL_TAKEN, USERNAME_TAKEN};
 use crate::drf::ApiError;
 use crate::two_factor::{self, Dialect};
 use axum::http::StatusCode;
@@ -67,9 +67,7 @@ pub fn set_password(e: ChangePasswordError) -> ApiError {
         ChangePasswordError::WrongCurrent => {
             ApiError::field("current_password", &[INVALID_PASSWORD])
         }
-        ChangePasswordError::WeakPassword(p) => {
-            ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
-        }
+        ChangePasswordError::WeakPassword(p) => django::weak_password("new_password", &p),
         ChangePasswordError::Internal(e) => internal(e),
     }
 }
@@ -78,9 +76,7 @@ pub fn reset_confirm(e: ResetConfirmError) -> ApiError {
     match e {
         ResetConfirmError::InvalidUid => ApiError::field("uid", &[INVALID_UID]),
         ResetConfirmError::InvalidToken => ApiError::field("token", &[INVALID_TOKEN]),
-        ResetConfirmError::WeakPassword(p) => {
-            ApiError::new(StatusCode::BAD_REQUEST, json!({"new_password": p}))
-        }
+        ResetConfirmError::WeakPassword(p) => django::weak_password("new_password", &p),
         ResetConfirmError::Internal(e) => internal(e),
     }
 }

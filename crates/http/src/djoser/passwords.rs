@@ -8,7 +8,7 @@ use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::extract::State;
 use axum::http::StatusCode;
-use tessera_core::accounts::PasswordChange;
+use tessera_core::accounts::{PasswordChange, ResetLink};
 
 pub async fn set(
     State(state): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn reset(
     state.limits.check(Rule::ResetAddress, &email.key()).await?;
     state
         .accounts
-        .request_password_reset(&email)
+        .request_password_reset(&email, ResetLink::Frontend)
         .await
         .map_err(errors::internal)?;
     Ok(StatusCode::NO_CONTENT)

@@ -5,7 +5,8 @@ use super::ApiError;
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 use tessera_core::domain::{
-    EmailAddress, Lang, ParseError, Password, Profile, ProfileField, Username,
+    EmailAddress, Lang, PASSWORD_MAX_BYTES, ParseError, Password, PasswordInputError, Profile,
+    ProfileField, Username,
 };
 
 pub const REQUIRED: &str = "This field is required.";
@@ -138,8 +139,15 @@ impl Fields {
         let raw = self.text(name, true, false, false)?;
         match Password::parse(raw) {
             Ok(p) => Some(p),
-            Err(e) => {
-                self.errors.add(name, e.to_string());
+            Err(PasswordInputError::Blank) => {
+                self.errors.add(name, BLANK);
+                None
+            }
+            Err(PasswordInputError::TooLong) => {
+                self.errors.add(
+                    name,
+                    format!("Ensure this field has no more than {PASSWORD_MAX_BYTES} bytes."),
+                );
                 None
             }
         }
@@ -187,7 +195,7 @@ impl Fields {
 
     fn parsed<T>(&mut self, name: &str, result: Result<T, ParseError>) -> Option<T> {
         result
-            .map_err(|e| self.errors.add(name, e.to_string()))
+            .map_err(|e| self.errors.add(name, parse_message(&e)))
             .ok()
     }
 
@@ -215,6 +223,22 @@ impl Fields {
             Ok(())
         } else {
             Err(self.errors.into_error())
+        }
+    }
+}
+
+/// What DRF and Django's validators say of a value the domain refused.
+fn parse_message(e: &ParseError) -> String {
+    match e {
+        ParseError::Blank => BLANK.to_owned(),
+        ParseError::TooLong(max) => format!("Ensure this field has no more than {max} characters."),
+        ParseError::NotAnEmail => "Enter a valid email address.".to_owned(),
+        ParseError::UsernameCharacters => "Enter a valid username. This value may contain only \
+             letters, numbers, and @/./+/-/_ characters."
+            .to_owned(),
+        ParseError::ReservedUsername => "This username is not allowed".to_owned(),
+        ParseError::UnknownLang => {
+            "Select a valid choice. That choice is not one of the available choices.".to_owned()
         }
     }
 }

@@ -10,9 +10,19 @@ mod undo;
 
 pub use render::Pages;
 
+/// Where mails link to these pages, for `tessera_core::accounts::OwnPages`.
+pub fn own_pages() -> OwnPages {
+    OwnPages {
+        password_reset: "api/auth/reset/{uid}/{token}/".into(),
+        verify_email: "api/auth/verify_email/{uid}/{token}/".into(),
+        undo_email_change: "api/auth/email/undo/{token}/".into(),
+    }
+}
+
 use crate::AppState;
 use axum::Router;
 use axum::routing::{MethodRouter, get};
+use tessera_core::accounts::OwnPages;
 
 pub fn routes() -> Router<AppState> {
     let routes: [(&str, MethodRouter<AppState>); 6] = [

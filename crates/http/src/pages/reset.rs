@@ -4,6 +4,7 @@ use super::cookies::{self, CSRF_FIELD, with_cookie};
 use super::origin;
 use crate::AppState;
 use crate::client::Client;
+use crate::django;
 use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
@@ -14,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
 use serde_json::json;
-use tessera_core::accounts::ResetConfirmError;
+use tessera_core::accounts::{ResetConfirmError, ResetLink};
 use tessera_core::domain::Password;
 
 const MISMATCH: &str = "The two password fields didn’t match.";
@@ -71,7 +72,11 @@ pub async fn request(
     if let Err(e) = state.limits.check(Rule::ResetAddress, &email.key()).await {
         return e.into_response();
     }
-    if let Err(e) = state.accounts.request_password_reset_page(&email).await {
+    if let Err(e) = state
+        .accounts
+        .request_password_reset(&email, ResetLink::OwnPages)
+        .await
+    {
         return ApiError::internal(&e).into_response();
     }
     match json {
@@ -176,9 +181,12 @@ async fn finish_reset(
             "/api/auth/reset/done/",
             Some(cookies::clear_reset_session(state.pages.secure())),
         ),
-        Err(ResetConfirmError::WeakPassword(problems)) => {
-            set_page(state, headers, StatusCode::OK, problems)
-        }
+        Err(ResetConfirmError::WeakPassword(problems)) => set_page(
+            state,
+            headers,
+            StatusCode::OK,
+            django::password_messages(&problems),
+        ),
         Err(ResetConfirmError::Internal(e)) => ApiError::internal(&e).into_response(),
         Err(_) => invalid_link(state),
     }
