@@ -101,7 +101,8 @@ pub struct Config {
     /// Seconds a mailed uid/token link stays valid (Django's PASSWORD_RESET_TIMEOUT).
     pub password_reset_timeout: i64,
     pub send_confirmation_email: bool,
-    /// A password change through the Auth API revokes the account's other refresh tokens.
+    /// A password change (either dialect) ends the account's other sessions, keeping the
+    /// caller's.
     pub revoke_on_password_change: bool,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,

@@ -11,6 +11,7 @@ mod keys;
 mod request_body;
 mod secret_key;
 mod serve;
+pub mod settings;
 pub mod telemetry;
 
 pub use app::{Overrides, Running, open_store, start};
