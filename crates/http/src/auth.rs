@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::drf::ApiError;
+use crate::messages::TOKEN_BLACKLISTED;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
@@ -41,7 +42,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 Ok(Self(user))
             }
             Err(AuthError::Token(e)) => Err(not_valid_for_any_type(&e.to_string())),
-            Err(AuthError::Revoked) => Err(not_valid_for_any_type("Token is blacklisted")),
+            Err(AuthError::Revoked) => Err(not_valid_for_any_type(TOKEN_BLACKLISTED)),
             Err(AuthError::UserNotFound) => Err(unauthorized(
                 json!({"detail": "User not found", "code": "user_not_found"}),
             )),

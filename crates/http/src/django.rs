@@ -2,15 +2,11 @@
 //! model): uniqueness messages and the registration errors built from them.
 
 use crate::drf::ApiError;
+use crate::messages::{EMAIL_TAKEN, USERNAME_TAKEN};
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::RegisterError;
 use tessera_core::passwords::{PasswordProblem, UserAttribute};
-
-/// The e-mail field's unique error (`{model} with this {field} already exists.`).
-pub const EMAIL_TAKEN: &str = "user with this email address already exists.";
-/// AbstractUser's username unique error.
-pub const USERNAME_TAKEN: &str = "A user with that username already exists.";
 
 /// Django's messages for what its password validators found, in their order.
 pub fn password_messages(problems: &[PasswordProblem]) -> Vec<String> {

@@ -10,6 +10,7 @@ mod djoser;
 pub mod drf;
 mod health;
 mod limits;
+mod messages;
 mod pages;
 mod security;
 mod sessions;

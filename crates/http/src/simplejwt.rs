@@ -2,6 +2,7 @@
 //! logout and verify errors.
 
 use crate::drf::{self, ApiError};
+use crate::messages::TOKEN_BLACKLISTED;
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{LoginError, LogoutError, RefreshError, VerifyError};
@@ -27,7 +28,7 @@ fn token_not_valid(e: JwtError) -> ApiError {
 fn blacklisted() -> ApiError {
     ApiError::coded(
         StatusCode::UNAUTHORIZED,
-        "Token is blacklisted",
+        TOKEN_BLACKLISTED,
         "token_not_valid",
     )
 }
@@ -58,7 +59,7 @@ pub fn verify(e: VerifyError) -> ApiError {
         VerifyError::Token(e) => token_not_valid(e),
         VerifyError::Blacklisted => ApiError::new(
             StatusCode::BAD_REQUEST,
-            json!({"non_field_errors": ["Token is blacklisted"]}),
+            json!({"non_field_errors": [TOKEN_BLACKLISTED]}),
         ),
         VerifyError::Internal(e) => ApiError::internal(&e),
     }

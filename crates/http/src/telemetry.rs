@@ -7,6 +7,7 @@
 
 use crate::drf::ApiError;
 use crate::drf::error::{DatabaseUnavailable, InternalErrorMarker};
+use crate::messages::SERVER_ERROR;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
@@ -104,7 +105,7 @@ async fn shape_errors(req: Request, next: Next, outages: &OutageReport) -> Respo
             if response.extensions().get::<InternalErrorMarker>().is_some() =>
         {
             let (parts, _) = response.into_parts();
-            let body = json!({"detail": "A server error occurred.", "request_id": request_id});
+            let body = json!({"detail": SERVER_ERROR, "request_id": request_id});
             let fresh = (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
             let (fresh_parts, body) = fresh.into_parts();
             let mut parts = parts;
@@ -117,11 +118,7 @@ async fn shape_errors(req: Request, next: Next, outages: &OutageReport) -> Respo
 
 fn panic_response(_err: Box<dyn Any + Send + 'static>) -> Response<Body> {
     tracing::error!("a request handler panicked");
-    ApiError::detail(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "A server error occurred.",
-    )
-    .into_response()
+    ApiError::detail(StatusCode::INTERNAL_SERVER_ERROR, SERVER_ERROR).into_response()
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! shapes, with the original service's own keys (`message`, `Error`, `error`) beside them.
 
 use super::session::AuthApi;
-use crate::django::{self, EMAIL_TAKEN, USERNAME_TAKEN};
+use crate::django;
 use crate::drf::{ApiError, Fields};
+use crate::messages::{EMAIL_TAKEN, INVALID_TOKEN, INVALID_UID, NO_PERMISSION, USERNAME_TAKEN};
 use crate::two_factor::{Dialect, answers};
 use axum::http::StatusCode;
 use serde_json::json;
@@ -34,10 +35,7 @@ pub fn internal(e: Internal) -> ApiError {
 
 /// Someone else's account: the same answer whether or not it exists.
 pub fn not_owner() -> ApiError {
-    ApiError::detail(
-        StatusCode::FORBIDDEN,
-        "You do not have permission to perform this action.",
-    )
+    ApiError::detail(StatusCode::FORBIDDEN, NO_PERMISSION)
 }
 
 /// The original's check of a password and its confirmation: the first given and the second
@@ -133,13 +131,9 @@ pub fn change_password(e: ChangePasswordError) -> ApiError {
 
 pub fn verify_email(e: VerifyEmailError) -> ApiError {
     match e {
-        VerifyEmailError::InvalidUid => {
-            ApiError::field("uid", &["Invalid user id or user doesn't exist."])
-        }
-        VerifyEmailError::InvalidToken => {
-            ApiError::field("token", &["Invalid token for given user."])
-        }
-        VerifyEmailError::InvalidCode => ApiError::field("code", &["Invalid or expired code."]),
+        VerifyEmailError::InvalidUid => ApiError::field("uid", &[INVALID_UID]),
+        VerifyEmailError::InvalidToken => ApiError::field("token", &[INVALID_TOKEN]),
+        VerifyEmailError::InvalidCode => ApiError::field("code", &[answers::WRONG_CODE]),
         VerifyEmailError::AlreadyVerified => ApiError::detail(
             StatusCode::BAD_REQUEST,
             "This e-mail address is already verified.",

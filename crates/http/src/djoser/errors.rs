@@ -1,8 +1,9 @@
 //! The one place where use-case errors become this dialect's status codes and bodies.
 
 use super::jwt::Djoser;
-use crate::django::{self, EMAIL_TAKEN, USERNAME_TAKEN};
+use crate::django;
 use crate::drf::ApiError;
+use crate::messages::{EMAIL_TAKEN, INVALID_TOKEN, INVALID_UID, NO_PERMISSION, USERNAME_TAKEN};
 use crate::two_factor::{self, Dialect};
 use axum::http::StatusCode;
 use serde_json::json;
@@ -11,8 +12,6 @@ use tessera_core::accounts::{
     ResetConfirmError, SetEmailError, UpdateError,
 };
 
-const INVALID_UID: &str = "Invalid user id or user doesn't exist.";
-const INVALID_TOKEN: &str = "Invalid token for given user.";
 pub const INVALID_PASSWORD: &str = "Invalid password.";
 pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
 
@@ -111,8 +110,5 @@ pub fn no_such_user() -> ApiError {
 
 /// DELETE on someone else's account by a non-staff caller.
 pub fn forbidden() -> ApiError {
-    ApiError::detail(
-        StatusCode::FORBIDDEN,
-        "You do not have permission to perform this action.",
-    )
+    ApiError::detail(StatusCode::FORBIDDEN, NO_PERMISSION)
 }

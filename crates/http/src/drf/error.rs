@@ -3,6 +3,7 @@
 //! that does not answer is a 503 with `Retry-After`, logged once per outage by the store's
 //! availability (the telemetry layer reports it), not once per request.
 
+use crate::messages::SERVER_ERROR;
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -91,10 +92,7 @@ impl ApiError {
             return error;
         }
         tracing::error!(error = %chain, "internal error");
-        Self::detail(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "A server error occurred.",
-        )
+        Self::detail(StatusCode::INTERNAL_SERVER_ERROR, SERVER_ERROR)
     }
 
     pub fn status(&self) -> StatusCode {

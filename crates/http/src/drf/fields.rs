@@ -9,10 +9,7 @@ use tessera_core::domain::{
     ProfileField, Username,
 };
 
-pub const REQUIRED: &str = "This field is required.";
-const NULL: &str = "This field may not be null.";
-const BLANK: &str = "This field may not be blank.";
-const NOT_STRING: &str = "Not a valid string.";
+use crate::messages::{BLANK, INVALID_EMAIL, NOT_STRING, NULL, REQUIRED, too_long};
 
 /// Field name → messages, in insertion order of the first problem per field.
 #[derive(Debug, Default)]
@@ -116,10 +113,7 @@ impl Fields {
     pub fn optional(&mut self, name: &str, max: usize) -> Option<String> {
         let value = self.text(name, false, true, true)?;
         if value.chars().count() > max {
-            self.errors.add(
-                name,
-                format!("Ensure this field has no more than {max} characters."),
-            );
+            self.errors.add(name, too_long(max));
             return None;
         }
         Some(value)
@@ -231,8 +225,8 @@ impl Fields {
 fn parse_message(e: &ParseError) -> String {
     match e {
         ParseError::Blank => BLANK.to_owned(),
-        ParseError::TooLong(max) => format!("Ensure this field has no more than {max} characters."),
-        ParseError::NotAnEmail => "Enter a valid email address.".to_owned(),
+        ParseError::TooLong(max) => too_long(*max),
+        ParseError::NotAnEmail => INVALID_EMAIL.to_owned(),
         ParseError::UsernameCharacters => "Enter a valid username. This value may contain only \
              letters, numbers, and @/./+/-/_ characters."
             .to_owned(),

@@ -6,7 +6,8 @@ pub(crate) mod error;
 mod fields;
 mod params;
 
+pub use crate::messages::REQUIRED;
 pub use body::{Body, BodyTimedOut};
 pub use error::{ApiError, not_found, throttled};
-pub use fields::{FieldErrors, Fields, REQUIRED};
+pub use fields::{FieldErrors, Fields};
 pub use params::{Path, Query};

@@ -65,7 +65,7 @@ pub async fn request(
                 &state,
                 &headers,
                 StatusCode::OK,
-                vec!["Enter a valid email address.".into()],
+                vec![crate::messages::INVALID_EMAIL.into()],
             );
         }
     };

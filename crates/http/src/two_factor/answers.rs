@@ -16,7 +16,7 @@ use super::qr;
 
 pub const NEEDS_VERIFIED_EMAIL: &str =
     "Verify your e-mail address before enabling two-factor authentication.";
-const WRONG_CODE: &str = "Invalid or expired code.";
+pub const WRONG_CODE: &str = "Invalid or expired code.";
 const EMAIL_CODES_OFF: &str = "Codes by e-mail are switched off on this server.";
 
 /// 202: the password was right; no tokens until the second factor. `email_path` is where
