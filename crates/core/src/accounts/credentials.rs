@@ -1,5 +1,6 @@
 //! Passwords: changing one with the current password, and the mailed reset flow.
 
+use super::access::{Change, Permit};
 use super::{Accounts, Internal, Link};
 use crate::domain::{ClientInfo, EmailAddress, Password, User};
 use crate::mail::MailKind;
@@ -48,17 +49,19 @@ pub struct PasswordChange<'a> {
 }
 
 impl Accounts {
-    /// Change the password with the current one: the validators run against the user, the
-    /// account's other sessions end (when so configured) and the caller's stays, the owner
-    /// is mailed, and the pair is answered when asked for.
-    #[tracing::instrument(skip_all, fields(user_id = user.id.0))]
+    /// Change the password of the account `target` names with its current one: the
+    /// validators run against the user, the account's other sessions end (when so
+    /// configured) and the caller's stays, the owner is mailed, and the pair is answered when
+    /// asked for.
+    #[tracing::instrument(skip_all, fields(user_id = permit.target.id.0))]
     pub async fn change_password(
         &self,
-        user: &User,
+        permit: Permit<Change>,
         current: &Password,
         new: &Password,
         how: PasswordChange<'_>,
     ) -> Result<Option<TokenPair>, ChangePasswordError> {
+        let user = &permit.target;
         if self.require_password(user, current).await.is_err() {
             return Err(ChangePasswordError::WrongCurrent);
         }

@@ -1,6 +1,7 @@
 //! `Accounts`: the use cases both dialects call, over the `Store` port. One state change is
 //! one transaction, and the mail it causes is queued inside that transaction.
 
+mod access;
 mod activation;
 mod challenge;
 mod credentials;
@@ -19,6 +20,7 @@ mod sessions;
 mod two_factor;
 mod verification;
 
+pub use access::{AccessError, Actor, Change, Delete, Permit, Purpose, Reach, Target};
 pub use activation::{ActivateError, ActivationStatus, ResendError};
 pub use challenge::{
     CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,

@@ -1,5 +1,6 @@
 //! The account itself: reading it, listing, updating its fields, deleting it.
 
+use super::access::{Change, Delete, Permit};
 use super::second_factor::{Accept, SecondFactor, paced};
 use super::{Accounts, Enrolment, Internal, TwoFactorError};
 use crate::domain::{
@@ -94,34 +95,16 @@ pub enum DeleteError {
 }
 
 impl Accounts {
-    /// Who `viewer` may see: everyone for staff, only themselves otherwise.
-    pub async fn visible_users(&self, viewer: &User) -> Result<Vec<User>, Internal> {
-        if viewer.is_staff {
-            return Ok(self.store.list_users().await?);
-        }
-        Ok(vec![viewer.clone()])
-    }
-
-    /// The account `id` as `viewer` may see it (Djoser's HIDE_USERS).
-    pub async fn visible_user(&self, viewer: &User, id: UserId) -> Result<Option<User>, Internal> {
-        if viewer.id == id {
-            return Ok(Some(viewer.clone()));
-        }
-        if !viewer.is_staff {
-            return Ok(None);
-        }
-        Ok(self.store.user_by_id(id).await?)
-    }
-
     /// Change the account's fields, and its 2FA switch, in one transaction: nothing is
     /// written when any part is refused. Turning 2FA off runs at the constant pace of every
     /// second-factor attempt.
-    #[tracing::instrument(skip_all, fields(user_id = id.0))]
+    #[tracing::instrument(skip_all, fields(actor = permit.actor.id.0, user_id = permit.target.id.0))]
     pub async fn update_profile(
         &self,
-        id: UserId,
+        permit: Permit<Change>,
         change: ProfileUpdate,
     ) -> Result<Updated, UpdateError> {
+        let id = permit.target.id;
         self.check_unique(id, &change).await?;
         match &change.two_factor {
             Some(TwoFactorSwitch::Off { .. }) => paced(self.apply_update(id, change)).await,
@@ -231,27 +214,25 @@ impl Accounts {
         Ok(())
     }
 
-    /// Delete `target` once `actor` (its owner, or staff) proves their password.
-    #[tracing::instrument(skip_all, fields(actor = actor.id.0, target = target.0))]
+    /// Delete `target` and all that hangs on it, once `actor` (its owner, or staff where
+    /// their reach extends) proves their password when the dialect asks for it: issued
+    /// tokens and queued mail go with it (foreign keys), and its unexpired access tokens stop
+    /// working (their user is gone).
+    #[tracing::instrument(skip_all, fields(actor = permit.actor.id.0, user_id = permit.target.id.0))]
     pub async fn delete_account(
         &self,
-        actor: &User,
-        target: UserId,
-        password: &Password,
+        permit: Permit<Delete>,
+        password: Option<&Password>,
     ) -> Result<(), DeleteError> {
-        self.require_password(actor, password)
-            .await
-            .map_err(|_| DeleteError::WrongPassword)?;
-        Ok(self.remove_account(target).await?)
-    }
-
-    /// Delete an account and all that hangs on it: issued tokens and queued mail go with it
-    /// (foreign keys), and its unexpired access tokens stop working (their user is gone).
-    #[tracing::instrument(skip_all, fields(user_id = id.0))]
-    pub async fn remove_account(&self, id: UserId) -> Result<(), Internal> {
+        let target = permit.target;
+        if let Some(password) = password {
+            self.require_password(&permit.actor, password)
+                .await
+                .map_err(|_| DeleteError::WrongPassword)?;
+        }
         let mut tx = self.begin().await?;
-        tx.delete_user(id).await?;
-        tx.commit().await?;
+        tx.delete_user(target.id).await.map_err(Internal::from)?;
+        tx.commit().await.map_err(Internal::from)?;
         tracing::info!("account deleted");
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! `''` (create, staff list), `<username>/`, `update/<username>/`, `delete/<username>/`.
 
-use super::{errors, view};
+use super::{actor, errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
@@ -13,8 +13,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration, TwoFactorSwitch};
-use tessera_core::domain::{ClientInfo, Lang, User};
+use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration, Target, TwoFactorSwitch};
+use tessera_core::domain::{ClientInfo, Lang};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -64,14 +64,11 @@ pub async fn create(
 
 /// Staff only: the original listed every account to anyone.
 pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Answer {
-    if !me.is_staff {
-        return Err(errors::not_owner());
-    }
     let users = state
         .accounts
-        .visible_users(&me)
+        .visible_users(actor(&me))
         .await
-        .map_err(errors::internal)?;
+        .map_err(errors::access)?;
     Ok((
         StatusCode::OK,
         Json(users.iter().map(|u| view::account(u, None)).collect()),
@@ -83,13 +80,17 @@ pub async fn get(
     CurrentUser(me): CurrentUser,
     Path(username): Path<String>,
 ) -> Answer {
-    owner(&me, &username)?;
+    let user = state
+        .accounts
+        .account(actor(&me), named(&username))
+        .await
+        .map_err(errors::access)?;
     let pending = state
         .accounts
-        .pending_email(&me)
+        .pending_email(&user)
         .await
         .map_err(errors::internal)?;
-    Ok((StatusCode::OK, Json(view::account(&me, pending.as_ref()))))
+    Ok((StatusCode::OK, Json(view::account(&user, pending.as_ref()))))
 }
 
 pub async fn remove(
@@ -97,12 +98,17 @@ pub async fn remove(
     CurrentUser(me): CurrentUser,
     Path(username): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    owner(&me, &username)?;
+    let permit = state
+        .accounts
+        .permit(actor(&me), named(&username))
+        .await
+        .map_err(errors::access)?;
+    // The original deleted without asking for the password.
     state
         .accounts
-        .remove_account(me.id)
+        .delete_account(permit, None)
         .await
-        .map_err(errors::internal)?;
+        .map_err(errors::delete)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,13 +120,17 @@ pub async fn update(
     Path(username): Path<String>,
     Body(body): Body,
 ) -> Answer {
-    owner(&me, &username)?;
+    let permit = state
+        .accounts
+        .permit(actor(&me), named(&username))
+        .await
+        .map_err(errors::access)?;
     let mut f = Fields::new(body);
     let (change, switch) = read_update(&mut f, client);
     f.finish().map_err(errors::invalid_update)?;
     let updated = state
         .accounts
-        .update_profile(me.id, change)
+        .update_profile(permit, change)
         .await
         .map_err(|e| errors::update(e, switch))?;
     let mut body = view::account(&updated.user, updated.pending_email.as_ref());
@@ -187,11 +197,7 @@ fn two_fa_field(f: &mut Fields) -> Option<(&'static str, bool)> {
     f.boolean(name).map(|on| (name, on))
 }
 
-/// Only the account's owner: any other name answers 403, whether or not it exists.
-fn owner(me: &User, username: &str) -> Result<(), ApiError> {
-    if me.username.as_str() == username.trim_end_matches('/') {
-        Ok(())
-    } else {
-        Err(errors::not_owner())
-    }
+/// The account a path names by its username.
+fn named(username: &str) -> Target<'_> {
+    Target::Username(username.trim_end_matches('/'))
 }

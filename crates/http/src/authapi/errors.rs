@@ -9,8 +9,8 @@ use crate::two_factor::{Dialect, answers};
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
-    ChangePasswordError, Internal, SecondStepError, ServiceError, TwoFactorError, UpdateError,
-    VerifyEmailError,
+    AccessError, ChangePasswordError, DeleteError, Internal, SecondStepError, ServiceError,
+    TwoFactorError, UpdateError, VerifyEmailError,
 };
 
 const PASSWORDS_DIFFER: &str = "Password fields didn't match.";
@@ -34,8 +34,23 @@ pub fn internal(e: Internal) -> ApiError {
 }
 
 /// Someone else's account: the same answer whether or not it exists.
-pub fn not_owner() -> ApiError {
+fn not_owner() -> ApiError {
     ApiError::detail(StatusCode::FORBIDDEN, NO_PERMISSION)
+}
+
+/// Any account but the caller's (and the list, to non-staff) is refused alike.
+pub fn access(e: AccessError) -> ApiError {
+    match e {
+        AccessError::Denied | AccessError::Hidden | AccessError::Missing => not_owner(),
+        AccessError::Internal(e) => internal(e),
+    }
+}
+
+pub fn delete(e: DeleteError) -> ApiError {
+    match e {
+        DeleteError::WrongPassword => ApiError::field("password", &[WRONG_PASSWORD]),
+        DeleteError::Internal(e) => internal(e),
+    }
 }
 
 /// The original's check of a password and its confirmation: the first given and the second

@@ -16,8 +16,15 @@ use crate::auth::login_required;
 use crate::{sessions, two_factor};
 use axum::Router;
 use axum::routing::{MethodRouter, delete, get, post, put};
+use tessera_core::accounts::{Actor, Reach};
+use tessera_core::domain::User;
 
 const BASE: &str = "/api/auth";
+
+/// The caller: every account endpoint here is its owner's alone, staff's too.
+fn actor(me: &User) -> Actor<'_> {
+    Actor::new(me, Reach::Own)
+}
 
 pub fn routes() -> Router<AppState> {
     use session::AuthApi;

@@ -1,6 +1,6 @@
 //! `password/<username>/`: change the password with the current one (PUT and PATCH alike).
 
-use super::errors;
+use super::{actor, errors};
 use crate::AppState;
 use crate::auth::{CurrentSession, CurrentUser};
 use crate::client::Client;
@@ -10,7 +10,7 @@ use crate::limits::Rule;
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
-use tessera_core::accounts::PasswordChange;
+use tessera_core::accounts::{PasswordChange, Target};
 
 pub async fn change(
     State(state): State<AppState>,
@@ -21,9 +21,11 @@ pub async fn change(
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     state.limits.ip(Rule::PasswordIp, &client).await?;
-    if me.username.as_str() != username {
-        return Err(errors::not_owner());
-    }
+    let permit = state
+        .accounts
+        .permit(actor(&me), Target::Username(&username))
+        .await
+        .map_err(errors::access)?;
     let mut f = Fields::new(body);
     errors::check_passwords_match(&mut f, "new_password", "new_password2");
     let read = f
@@ -41,7 +43,7 @@ pub async fn change(
     };
     let pair = state
         .accounts
-        .change_password(&me, &current, &new, how)
+        .change_password(permit, &current, &new, how)
         .await
         .map_err(errors::change_password)?;
     let mut body = json!({"detail": "Password changed."});

@@ -1,6 +1,6 @@
 //! `users/`, `users/me/` and `users/{id}/`: register, list, read, update, delete.
 
-use super::{errors, view};
+use super::{actor, errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
@@ -12,8 +12,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::Value;
-use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration};
-use tessera_core::domain::{Lang, User, UserId};
+use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration, Target};
+use tessera_core::domain::{Lang, User};
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -49,9 +49,9 @@ pub async fn register(
 pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Answer {
     let users = state
         .accounts
-        .visible_users(&me)
+        .visible_users(actor(&me))
         .await
-        .map_err(errors::internal)?;
+        .map_err(errors::access)?;
     Ok((StatusCode::OK, Json(users.iter().map(view::user).collect())))
 }
 
@@ -64,7 +64,7 @@ pub async fn put_me(
     CurrentUser(me): CurrentUser,
     Body(body): Body,
 ) -> Answer {
-    update(&state, me.id, body, false).await
+    update(&state, &me, Target::Own, body, false).await
 }
 
 pub async fn patch_me(
@@ -72,7 +72,7 @@ pub async fn patch_me(
     CurrentUser(me): CurrentUser,
     Body(body): Body,
 ) -> Answer {
-    update(&state, me.id, body, true).await
+    update(&state, &me, Target::Own, body, true).await
 }
 
 pub async fn delete_me(
@@ -80,7 +80,7 @@ pub async fn delete_me(
     CurrentUser(me): CurrentUser,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
-    delete(&state, &me, me.id, body).await
+    delete(&state, &me, Target::Own, body).await
 }
 
 pub async fn by_id(
@@ -88,7 +88,11 @@ pub async fn by_id(
     CurrentUser(me): CurrentUser,
     Path(id): Path<String>,
 ) -> Answer {
-    let target = visible(&state, &me, &id).await?;
+    let target = state
+        .accounts
+        .account(actor(&me), Target::Pk(&id))
+        .await
+        .map_err(errors::access)?;
     Ok((StatusCode::OK, Json(view::user(&target))))
 }
 
@@ -98,8 +102,7 @@ pub async fn put_by_id(
     Path(id): Path<String>,
     Body(body): Body,
 ) -> Answer {
-    let target = visible(&state, &me, &id).await?;
-    update(&state, target.id, body, false).await
+    update(&state, &me, Target::Pk(&id), body, false).await
 }
 
 pub async fn patch_by_id(
@@ -108,8 +111,7 @@ pub async fn patch_by_id(
     Path(id): Path<String>,
     Body(body): Body,
 ) -> Answer {
-    let target = visible(&state, &me, &id).await?;
-    update(&state, target.id, body, true).await
+    update(&state, &me, Target::Pk(&id), body, true).await
 }
 
 pub async fn delete_by_id(
@@ -118,33 +120,22 @@ pub async fn delete_by_id(
     Path(id): Path<String>,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
-    if !me.is_staff && id.parse::<i64>().ok() != Some(me.id.0) {
-        return Err(errors::forbidden());
-    }
-    let target = visible(&state, &me, &id).await?;
-    delete(&state, &me, target.id, body).await
-}
-
-/// The user `id` names, if `me` may see it; 404 otherwise (HIDE_USERS).
-async fn visible(state: &AppState, me: &User, id: &str) -> Result<User, ApiError> {
-    let missing = || {
-        if me.is_staff {
-            errors::no_such_user()
-        } else {
-            errors::not_found()
-        }
-    };
-    let id = id.parse::<i64>().map(UserId).map_err(|_| missing())?;
-    state
-        .accounts
-        .visible_user(me, id)
-        .await
-        .map_err(errors::internal)?
-        .ok_or_else(missing)
+    delete(&state, &me, Target::Pk(&id), body).await
 }
 
 /// PUT needs `username`; PATCH takes any subset. `email` and `id` are read-only and ignored.
-async fn update(state: &AppState, id: UserId, body: Value, partial: bool) -> Answer {
+async fn update(
+    state: &AppState,
+    me: &User,
+    target: Target<'_>,
+    body: Value,
+    partial: bool,
+) -> Answer {
+    let permit = state
+        .accounts
+        .permit(actor(me), target)
+        .await
+        .map_err(errors::access)?;
     let mut f = Fields::new(body);
     let username = if partial && !f.has("username") {
         None
@@ -160,7 +151,7 @@ async fn update(state: &AppState, id: UserId, body: Value, partial: bool) -> Ans
     };
     let user = state
         .accounts
-        .update_profile(id, change)
+        .update_profile(permit, change)
         .await
         .map_err(errors::update)?;
     Ok((StatusCode::OK, Json(view::user(&user.user))))
@@ -169,15 +160,20 @@ async fn update(state: &AppState, id: UserId, body: Value, partial: bool) -> Ans
 async fn delete(
     state: &AppState,
     me: &User,
-    target: UserId,
+    target: Target<'_>,
     body: Value,
 ) -> Result<StatusCode, ApiError> {
+    let permit = state
+        .accounts
+        .permit(actor(me), target)
+        .await
+        .map_err(errors::access)?;
     let mut f = Fields::new(body);
     let read = f.password("current_password");
     let password = f.finish_with(read)?;
     state
         .accounts
-        .delete_account(me, target, &password)
+        .delete_account(permit, Some(&password))
         .await
         .map_err(errors::delete)?;
     Ok(StatusCode::NO_CONTENT)

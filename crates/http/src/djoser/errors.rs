@@ -8,8 +8,8 @@ use crate::two_factor::{self, Dialect};
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
-    ActivateError, ChangePasswordError, DeleteError, EmailResetConfirmError, Internal, ResendError,
-    ResetConfirmError, SetEmailError, UpdateError,
+    AccessError, ActivateError, ChangePasswordError, DeleteError, EmailResetConfirmError, Internal,
+    ResendError, ResetConfirmError, SetEmailError, UpdateError,
 };
 
 pub const INVALID_PASSWORD: &str = "Invalid password.";
@@ -17,6 +17,17 @@ pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
 
 pub fn internal(e: Internal) -> ApiError {
     ApiError::internal(&e)
+}
+
+/// Another account than the caller's: hidden from non-staff as if absent (HIDE_USERS), but
+/// deleting it refused.
+pub fn access(e: AccessError) -> ApiError {
+    match e {
+        AccessError::Denied => forbidden(),
+        AccessError::Hidden => not_found(),
+        AccessError::Missing => no_such_user(),
+        AccessError::Internal(e) => internal(e),
+    }
 }
 
 pub fn activate(e: ActivateError) -> ApiError {
@@ -99,16 +110,16 @@ pub fn email_reset_confirm(e: EmailResetConfirmError) -> ApiError {
 
 /// Another user's record as HIDE_USERS answers a non-staff caller (whether or not it exists,
 /// so ids cannot be probed).
-pub fn not_found() -> ApiError {
+fn not_found() -> ApiError {
     ApiError::detail(StatusCode::NOT_FOUND, "Not found.")
 }
 
 /// An id that names no account, as answered to staff.
-pub fn no_such_user() -> ApiError {
+fn no_such_user() -> ApiError {
     ApiError::detail(StatusCode::NOT_FOUND, "No User matches the given query.")
 }
 
 /// DELETE on someone else's account by a non-staff caller.
-pub fn forbidden() -> ApiError {
+fn forbidden() -> ApiError {
     ApiError::detail(StatusCode::FORBIDDEN, NO_PERMISSION)
 }

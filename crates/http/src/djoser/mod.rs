@@ -19,6 +19,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
+use tessera_core::accounts::{Actor, Reach};
+use tessera_core::domain::User;
+
+/// The caller: staff reach every account here; others see only their own (HIDE_USERS).
+fn actor(me: &User) -> Actor<'_> {
+    Actor::new(me, Reach::Staff)
+}
 
 pub fn routes() -> Router<AppState> {
     // Djoser's user views are one ViewSet: a method none of its actions serves meets its

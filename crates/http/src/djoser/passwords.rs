@@ -1,6 +1,6 @@
 //! `users/set_password/`, `users/reset_password/` and `users/reset_password_confirm/`.
 
-use super::errors;
+use super::{actor, errors};
 use crate::AppState;
 use crate::auth::{CurrentSession, CurrentUser};
 use crate::client::Client;
@@ -8,7 +8,7 @@ use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
 use axum::extract::State;
 use axum::http::StatusCode;
-use tessera_core::accounts::{PasswordChange, ResetLink};
+use tessera_core::accounts::{PasswordChange, ResetLink, Target};
 
 pub async fn set(
     State(state): State<AppState>,
@@ -18,6 +18,11 @@ pub async fn set(
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
     state.limits.ip(Rule::PasswordIp, &client).await?;
+    let permit = state
+        .accounts
+        .permit(actor(&me), Target::Own)
+        .await
+        .map_err(errors::access)?;
     let mut f = Fields::new(body);
     let read = f
         .password("new_password")
@@ -30,7 +35,7 @@ pub async fn set(
     state
         .accounts
         .change_password(
-            &me,
+            permit,
             &current,
             &new,
             PasswordChange {

@@ -187,9 +187,22 @@ async fn update_changes_fields_and_a_new_username_gets_a_new_pair() {
         )
         .await,
         StatusCode::FORBIDDEN,
-        forbidden,
+        forbidden.clone(),
     )
     .await;
+    // Refused before the body is read, as DRF checks permissions before the input.
+    for (method, path) in [
+        (Method::PATCH, "/api/auth/update/bob/"),
+        (Method::PUT, "/api/auth/password/bob/"),
+    ] {
+        expect(
+            app.send_auth(method, path, &access, json!({"username": "", "lang": 7}))
+                .await,
+            StatusCode::FORBIDDEN,
+            forbidden.clone(),
+        )
+        .await;
+    }
     expect(
         app.send_auth(
             Method::PATCH,

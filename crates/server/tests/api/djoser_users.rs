@@ -121,6 +121,42 @@ async fn other_users_are_hidden_from_non_staff() {
     app.stop().await;
 }
 
+/// As DRF finds the object before it validates the input: another's account answers 404
+/// (hidden) or 403 (deleting) whatever the body holds.
+#[tokio::test]
+async fn access_is_decided_before_the_body_is_read() {
+    let app = TestApp::spawn().await;
+    let bob = app.active_user("bob@x.io", "bob").await;
+    let (_, access, _) = app.logged_in("ann@x.io", "ann").await;
+    let bob_path = format!("/auth/users/{bob}/");
+    expect(
+        app.send_auth(Method::PATCH, &bob_path, &access, json!({"username": ""}))
+            .await,
+        StatusCode::NOT_FOUND,
+        json!({"detail": "Not found."}),
+    )
+    .await;
+    expect(
+        app.send_auth(Method::PUT, &bob_path, &access, json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+        json!({"detail": "Not found."}),
+    )
+    .await;
+    for path in [bob_path.as_str(), "/auth/users/not-a-number/"] {
+        expect(
+            app.send_auth(Method::DELETE, path, &access, json!({}))
+                .await,
+            StatusCode::FORBIDDEN,
+            json!({"detail": "You do not have permission to perform this action."}),
+        )
+        .await;
+    }
+    let (status, body) = status_json(app.get_auth(&bob_path, &access).await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn delete_me_needs_the_current_password() {
     let app = TestApp::spawn().await;
