@@ -4,7 +4,6 @@ use super::{actor, errors, view};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::client::Client;
-use crate::django;
 use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
@@ -58,7 +57,7 @@ pub async fn create(
         .accounts
         .register(registration)
         .await
-        .map_err(django::register)?;
+        .map_err(errors::register)?;
     Ok((StatusCode::CREATED, Json(view::created(&user))))
 }
 

@@ -29,8 +29,17 @@ const INVALID_DATA: &str = "Invalid data";
 /// The original's `error` when the 2FA switch changes nothing.
 const TWO_FA_SWITCH_FAILED: &str = "Error updating two factor authentication";
 
+/// Tokens and sign-up answer as SimpleJWT and Django do, in both dialects.
+pub use crate::django::register;
+pub use crate::simplejwt::{login, logout, refresh};
+
 pub fn internal(e: Internal) -> ApiError {
     ApiError::internal(&e)
+}
+
+/// A refused second step of a login (`2fa/` and a ticket at `otp/`).
+pub fn second_step(e: SecondStepError, field: &str) -> ApiError {
+    answers::second_step(e, field)
 }
 
 /// Someone else's account: the same answer whether or not it exists.
@@ -119,7 +128,7 @@ fn two_fa_switch(e: TwoFactorError, switch: &str) -> ApiError {
 
 /// A 2FA management error in this dialect's words.
 pub fn management(e: TwoFactorError) -> ApiError {
-    answers::management(e, AuthApi::PASSWORD, AuthApi::WRONG_PASSWORD)
+    answers::management(e, AuthApi::PASSWORD, WRONG_PASSWORD)
 }
 
 /// An `otp/` error: Tessera's answer, with the original's `message`.

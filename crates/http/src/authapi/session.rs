@@ -7,13 +7,12 @@ use crate::AppState;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
-use crate::simplejwt;
 use crate::two_factor::{self, Dialect, answers};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use tessera_core::accounts::{LoginName, LoginOutcome, Rotation, SecondStepError};
+use tessera_core::accounts::{LoginName, LoginOutcome, Rotation, SecondStepError, TwoFactorError};
 use tessera_core::domain::User;
 use tessera_core::tokens::TokenPair;
 
@@ -22,11 +21,18 @@ pub struct AuthApi;
 
 impl Dialect for AuthApi {
     const PASSWORD: &'static str = "password";
-    const WRONG_PASSWORD: &'static str = errors::WRONG_PASSWORD;
     const EMAIL_CODE_PATH: &'static str = "/api/auth/otp/email/";
 
     fn pair(user: &User, pair: &TokenPair) -> Value {
         json!({"access": pair.access, "refresh": pair.refresh, "lang": user.lang.as_str()})
+    }
+
+    fn management(e: TwoFactorError) -> ApiError {
+        errors::management(e)
+    }
+
+    fn second_step(e: SecondStepError, field: &str) -> ApiError {
+        errors::second_step(e, field)
     }
 }
 
@@ -52,7 +58,7 @@ pub async fn login(
         .accounts
         .login(LoginName::Username(&username), &password, &client)
         .await
-        .map_err(simplejwt::login)?;
+        .map_err(errors::login)?;
     Ok(match outcome {
         LoginOutcome::Session(user, pair) => Json(AuthApi::pair(&user, &pair)).into_response(),
         LoginOutcome::Challenge(_, challenge) => {
@@ -81,7 +87,7 @@ pub async fn otp(
             .accounts
             .complete_login(&ticket, &factor, &client)
             .await
-            .map_err(|e| answers::second_step(e, field))?
+            .map_err(|e| errors::second_step(e, field))?
     } else {
         state.limits.ip(Rule::LoginIp, &client).await?;
         // The original: no username or code is 400, no password is 401 as a wrong one.
@@ -124,7 +130,7 @@ pub async fn refresh(
         .accounts
         .refresh(&token, ROTATION, &client)
         .await
-        .map_err(simplejwt::refresh)?;
+        .map_err(errors::refresh)?;
     Ok(Json(
         json!({"access": refreshed.access, "refresh": refreshed.refresh}),
     ))
@@ -141,6 +147,6 @@ pub async fn logout(
         .accounts
         .logout(&token)
         .await
-        .map_err(simplejwt::logout)?;
+        .map_err(errors::logout)?;
     Ok(Json(json!({})))
 }

@@ -55,14 +55,13 @@ pub async fn status(
     Path(email): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     state.limits.ip(Rule::PollIp, &client).await?;
-    let not_found = || ApiError::detail(StatusCode::NOT_FOUND, "Not found.");
-    let email = EmailAddress::parse(&email).map_err(|_| not_found())?;
+    let email = EmailAddress::parse(&email).map_err(|_| crate::drf::not_found())?;
     let status = state
         .accounts
         .activation_status(&email)
         .await
         .map_err(errors::internal)?
-        .ok_or_else(not_found)?;
+        .ok_or_else(crate::drf::not_found)?;
     Ok(Json(
         json!({"email": status.email.as_str(), "is_active": status.is_active}),
     ))

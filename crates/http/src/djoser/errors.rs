@@ -4,19 +4,33 @@ use super::jwt::Djoser;
 use crate::django;
 use crate::drf::ApiError;
 use crate::messages::{EMAIL_TAKEN, INVALID_TOKEN, INVALID_UID, NO_PERMISSION, USERNAME_TAKEN};
-use crate::two_factor::{self, Dialect};
+use crate::two_factor::{Dialect, answers};
 use axum::http::StatusCode;
 use serde_json::json;
 use tessera_core::accounts::{
     AccessError, ActivateError, ChangePasswordError, DeleteError, EmailResetConfirmError, Internal,
-    ResendError, ResetConfirmError, SetEmailError, UpdateError,
+    ResendError, ResetConfirmError, SecondStepError, SetEmailError, TwoFactorError, UpdateError,
 };
 
 pub const INVALID_PASSWORD: &str = "Invalid password.";
 pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
 
+/// Tokens and sign-up answer as SimpleJWT and Django do, in both dialects.
+pub use crate::django::register;
+pub use crate::simplejwt::{login, refresh, verify};
+
 pub fn internal(e: Internal) -> ApiError {
     ApiError::internal(&e)
+}
+
+/// A refused 2FA management call, with this dialect's password field.
+pub fn management(e: TwoFactorError) -> ApiError {
+    answers::management(e, Djoser::PASSWORD, INVALID_PASSWORD)
+}
+
+/// A refused second step of a login.
+pub fn second_step(e: SecondStepError, field: &str) -> ApiError {
+    answers::second_step(e, field)
 }
 
 /// Another account than the caller's: hidden from non-staff as if absent (HIDE_USERS), but
@@ -58,9 +72,7 @@ pub fn update(e: UpdateError) -> ApiError {
             ApiError::field("current_password", &[INVALID_PASSWORD])
         }
         // This dialect's updates carry no 2FA switch.
-        UpdateError::TwoFactor(e) => {
-            two_factor::answers::management(e, Djoser::PASSWORD, Djoser::WRONG_PASSWORD)
-        }
+        UpdateError::TwoFactor(e) => management(e),
         UpdateError::Internal(e) => internal(e),
     }
 }
@@ -111,7 +123,7 @@ pub fn email_reset_confirm(e: EmailResetConfirmError) -> ApiError {
 /// Another user's record as HIDE_USERS answers a non-staff caller (whether or not it exists,
 /// so ids cannot be probed).
 fn not_found() -> ApiError {
-    ApiError::detail(StatusCode::NOT_FOUND, "Not found.")
+    crate::drf::not_found()
 }
 
 /// An id that names no account, as answered to staff.

@@ -1,16 +1,16 @@
 //! SimpleJWT's `jwt/create/`, `jwt/refresh/` and `jwt/verify/`.
 
+use super::errors;
 use crate::AppState;
 use crate::client::Client;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
-use crate::simplejwt;
 use crate::two_factor::{Dialect, answers};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use tessera_core::accounts::{LoginName, LoginOutcome};
+use tessera_core::accounts::{LoginName, LoginOutcome, SecondStepError, TwoFactorError};
 use tessera_core::domain::User;
 use tessera_core::tokens::TokenPair;
 
@@ -19,11 +19,18 @@ pub struct Djoser;
 
 impl Dialect for Djoser {
     const PASSWORD: &'static str = "current_password";
-    const WRONG_PASSWORD: &'static str = super::errors::INVALID_PASSWORD;
     const EMAIL_CODE_PATH: &'static str = "/auth/jwt/2fa/email/";
 
     fn pair(_: &User, pair: &TokenPair) -> Value {
         json!({"refresh": pair.refresh, "access": pair.access})
+    }
+
+    fn management(e: TwoFactorError) -> ApiError {
+        errors::management(e)
+    }
+
+    fn second_step(e: SecondStepError, field: &str) -> ApiError {
+        errors::second_step(e, field)
     }
 }
 
@@ -41,7 +48,7 @@ pub async fn create(
         .accounts
         .login(LoginName::Email(&email), &password, &client)
         .await
-        .map_err(simplejwt::login)?;
+        .map_err(errors::login)?;
     Ok(match outcome {
         LoginOutcome::Session(user, pair) => Json(Djoser::pair(&user, &pair)).into_response(),
         LoginOutcome::Challenge(_, challenge) => {
@@ -62,7 +69,7 @@ pub async fn refresh(
         .accounts
         .refresh(&token, state.accounts.configured_rotation(), &client)
         .await
-        .map_err(simplejwt::refresh)?;
+        .map_err(errors::refresh)?;
     let mut out = Map::new();
     out.insert("access".into(), json!(refreshed.access));
     if let Some(refresh) = refreshed.refresh {
@@ -82,6 +89,6 @@ pub async fn verify(
         .accounts
         .verify(&token)
         .await
-        .map_err(simplejwt::verify)?;
+        .map_err(errors::verify)?;
     Ok(Json(json!({})))
 }

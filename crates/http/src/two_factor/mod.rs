@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 use tessera_core::Secret;
-use tessera_core::accounts::{CodeLogin, SecondFactor};
+use tessera_core::accounts::{CodeLogin, SecondFactor, SecondStepError, TwoFactorError};
 use tessera_core::domain::{ClientInfo, User};
 use tessera_core::tokens::TokenPair;
 
@@ -22,12 +22,15 @@ use tessera_core::tokens::TokenPair;
 pub trait Dialect: Send + Sync + 'static {
     /// The field that carries the current password.
     const PASSWORD: &'static str;
-    /// The message for a wrong current password.
-    const WRONG_PASSWORD: &'static str;
     /// Where a login code for a challenge's ticket is mailed, as the challenge tells it.
     const EMAIL_CODE_PATH: &'static str;
     /// The token pair as this dialect's login answers it.
     fn pair(user: &User, pair: &TokenPair) -> Value;
+    /// A refused 2FA management call, as the dialect's `errors` module answers it.
+    fn management(e: TwoFactorError) -> ApiError;
+    /// A refused second step of a login, `field` being where the code came, as the
+    /// dialect's `errors` module answers it.
+    fn second_step(e: SecondStepError, field: &str) -> ApiError;
 }
 
 type Answer = Result<Json<Value>, ApiError>;
@@ -68,7 +71,7 @@ pub async fn enrol<D: Dialect>(
         .accounts
         .start_totp(&me, proof)
         .await
-        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+        .map_err(D::management)?;
     Ok(Json(Value::Object(answers::enrolment(
         &enrolment,
         wants_png(query.as_deref()),
@@ -88,7 +91,7 @@ pub async fn confirm<D: Dialect>(
         .accounts
         .confirm_totp(&me, &code)
         .await
-        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+        .map_err(D::management)?;
     Ok(Json(json!({
         "two_fa_enabled": true,
         "recovery_codes": answers::recovery_codes(&codes),
@@ -110,7 +113,7 @@ pub async fn disable<D: Dialect>(
         .accounts
         .disable_two_factor(&me, &password, &factor)
         .await
-        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+        .map_err(D::management)?;
     Ok(Json(json!({"two_fa_enabled": false})))
 }
 
@@ -129,7 +132,7 @@ pub async fn regenerate<D: Dialect>(
         .accounts
         .regenerate_recovery_codes(&me, &password, &Secret::new(code))
         .await
-        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+        .map_err(D::management)?;
     Ok(Json(
         json!({"recovery_codes": answers::recovery_codes(&codes)}),
     ))
@@ -157,7 +160,7 @@ pub async fn answer_challenge<D: Dialect>(
         .accounts
         .complete_login(&ticket, &factor, client)
         .await
-        .map_err(|e| answers::second_step(e, field))?;
+        .map_err(|e| D::second_step(e, field))?;
     Ok(Json(login_answer::<D>(&done)))
 }
 
@@ -187,7 +190,7 @@ pub async fn send_security_code<D: Dialect>(
         .accounts
         .send_security_code(&me)
         .await
-        .map_err(|e| answers::management(e, D::PASSWORD, D::WRONG_PASSWORD))?;
+        .map_err(D::management)?;
     Ok(Json(
         json!({"detail": "A security code was sent to the account's e-mail address."}),
     ))
