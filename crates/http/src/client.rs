@@ -18,9 +18,11 @@ pub struct Client(pub ClientInfo);
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(Vec<IpNet>);
 
-impl TrustedProxies {
+impl std::str::FromStr for TrustedProxies {
+    type Err = String;
+
     /// Comma-separated addresses or CIDR blocks.
-    pub fn parse(list: &str) -> Result<Self, String> {
+    fn from_str(list: &str) -> Result<Self, String> {
         let nets = list
             .split(',')
             .map(str::trim)
@@ -33,7 +35,9 @@ impl TrustedProxies {
             .collect::<Result<_, _>>()?;
         Ok(Self(nets))
     }
+}
 
+impl TrustedProxies {
     fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&ip))
     }
@@ -128,7 +132,7 @@ mod tests {
 
     #[test]
     fn forwarding_headers_count_only_from_trusted_proxies() {
-        let proxies = TrustedProxies::parse("10.0.0.0/8, 192.168.1.1").unwrap();
+        let proxies = "10.0.0.0/8, 192.168.1.1".parse::<TrustedProxies>().unwrap();
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         let xff = headers(&[("x-forwarded-for", "203.0.113.9, 10.1.1.1")]);
         assert_eq!(
@@ -151,6 +155,6 @@ mod tests {
             ip("10.0.0.1")
         );
         assert_eq!(proxies.client_ip(None, &xff), None);
-        assert!(TrustedProxies::parse("nope").is_err());
+        assert!("nope".parse::<TrustedProxies>().is_err());
     }
 }

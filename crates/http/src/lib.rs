@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use client::TrustedProxies;
 pub use drf::BodyTimedOut;
-pub use limits::{RateLimits, Rule};
+pub use limits::{LimitOverrides, RateLimits, Rule};
 pub use pages::own_pages;
 use tessera_core::accounts::Accounts;
 

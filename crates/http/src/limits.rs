@@ -90,39 +90,51 @@ pub struct RateLimits {
     clock: Arc<dyn Clock>,
 }
 
+/// Changes to the default limits: `name=N/PERIOD` or `name=off`, comma-separated; a period
+/// is `s`, `m`, `h` or a number of them (`10s`, `3m`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LimitOverrides(Vec<(Rule, Option<Limit>)>);
+
+impl std::str::FromStr for LimitOverrides {
+    type Err = String;
+
+    fn from_str(list: &str) -> Result<Self, String> {
+        let items = list.split(',').map(str::trim).filter(|s| !s.is_empty());
+        let parsed = items.map(|item| {
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item:?} is not name=N/PERIOD"))?;
+            let name = name.trim();
+            let rule = Rule::ALL
+                .into_iter()
+                .find(|r| r.name().eq_ignore_ascii_case(name))
+                .ok_or_else(|| format!("no rate limit is named {name:?}"))?;
+            Ok((rule, parse_limit(value.trim())?))
+        });
+        Ok(Self(parsed.collect::<Result<_, String>>()?))
+    }
+}
+
 impl RateLimits {
-    /// The defaults with `overrides` (`name=N/PERIOD` or `name=off`, comma-separated; a period
-    /// is `s`, `m`, `h` or a number of them: `10s`, `3m`); all off unless `enabled`.
+    /// The defaults with `overrides`; all off unless `enabled`.
     pub fn new(
-        overrides: &str,
+        overrides: &LimitOverrides,
         enabled: bool,
         limiter: Arc<dyn Limiter>,
         clock: Arc<dyn Clock>,
-    ) -> Result<Self, String> {
+    ) -> Self {
         let mut table: HashMap<Rule, Option<Limit>> = Rule::ALL
             .iter()
             .map(|r| (*r, enabled.then(|| r.default_limit())))
             .collect();
-        for item in overrides
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            let (name, value) = item
-                .split_once('=')
-                .ok_or_else(|| format!("{item:?} is not name=N/PERIOD"))?;
-            let rule = Rule::ALL
-                .into_iter()
-                .find(|r| r.name() == name.trim())
-                .ok_or_else(|| format!("no rate limit is named {:?}", name.trim()))?;
-            let limit = parse_limit(value.trim())?;
-            table.insert(rule, limit.filter(|_| enabled));
+        for (rule, limit) in &overrides.0 {
+            table.insert(*rule, limit.filter(|_| enabled));
         }
-        Ok(Self {
+        Self {
             table,
             limiter,
             clock,
-        })
+        }
     }
 
     /// Count a request from `client` under `rule`.

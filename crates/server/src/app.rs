@@ -1,7 +1,7 @@
 //! Wiring: open the store, build the use cases, start the mail worker and the HTTP server,
 //! and stop both cleanly.
 
-use crate::config::{Config, EmailBackend, RedisFailure, SmtpTls};
+use crate::config::{Config, DatabaseUrl, EmailBackend, RedisFailure, SmtpTls};
 use crate::secret_key;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -53,14 +53,17 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Open and migrate the configured database.
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartError> {
     let timeout = Duration::from_secs(config.database_acquire_timeout);
-    if config.is_postgres() {
-        let store = PgStore::connect(&config.database_url, timeout).await?;
-        store.migrate().await?;
-        Ok(Arc::new(store))
-    } else {
-        let store = SqliteStore::connect(&config.database_url, timeout).await?;
-        store.migrate().await?;
-        Ok(Arc::new(store))
+    match &config.database_url {
+        DatabaseUrl::Postgres(url) => {
+            let store = PgStore::connect(url, timeout).await?;
+            store.migrate().await?;
+            Ok(Arc::new(store))
+        }
+        DatabaseUrl::Sqlite(url) => {
+            let store = SqliteStore::connect(url, timeout).await?;
+            store.migrate().await?;
+            Ok(Arc::new(store))
+        }
     }
 }
 
@@ -149,10 +152,9 @@ pub fn limiter(config: &Config) -> Result<Arc<dyn Limiter>, StartError> {
 
 /// HS256 with the secret key, or the configured asymmetric key pair(s).
 fn signing_keys(config: &Config, secret: &tessera_core::Secret) -> Result<SigningKeys, StartError> {
-    let algorithm = tessera_core::tokens::algorithm(&config.jwt_algorithm)
-        .map_err(|e| StartError::Keys(e.to_string()))?;
+    let algorithm = config.jwt_algorithm;
     let Some(current) = &config.jwt_private_key_file else {
-        return Ok(SigningKeys::hmac(secret.expose().as_bytes()));
+        return Ok(SigningKeys::hmac(algorithm, secret.expose().as_bytes()));
     };
     let read = |path: &std::path::PathBuf| {
         std::fs::read(path)
@@ -243,8 +245,7 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         config.rate_limiting,
         limiter,
         clock.clone(),
-    )
-    .map_err(StartError::Config)?;
+    );
     let (stop, stopped) = watch::channel(false);
 
     let worker = Worker {
@@ -274,10 +275,8 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.bind, e))?;
-    let proxies = tessera_http::TrustedProxies::parse(&config.trusted_proxies)
-        .map_err(|e| StartError::Config(format!("TESSERA_TRUSTED_PROXIES: {e}")))?;
     let app = tessera_http::router(
-        tessera_http::AppState::new(accounts, proxies, limits),
+        tessera_http::AppState::new(accounts, config.trusted_proxies.clone(), limits),
         &config.cors_origins(),
     );
     let limits = crate::serve::Limits {

@@ -7,47 +7,136 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tessera_core::Secret;
+use tessera_core::tokens::Algorithm;
+use tessera_http::{LimitOverrides, TrustedProxies};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EmailBackend {
-    Console,
-    Smtp,
-    File,
+/// An enumerated setting: its values are read in any case (`JSON`, `Smtp`).
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+        #[serde(try_from = "String")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(value: String) -> Result<Self, String> {
+                $(if value.trim().eq_ignore_ascii_case($text) {
+                    return Ok(Self::$variant);
+                })+
+                Err(format!("{value:?} is not one of {}", [$($text),+].join(", ")))
+            }
+        }
+    };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpTls {
-    None,
-    Starttls,
-    Tls,
+choice!(EmailBackend {
+    Console = "console",
+    Smtp = "smtp",
+    File = "file",
+});
+
+choice!(SmtpTls {
+    None = "none",
+    Starttls = "starttls",
+    Tls = "tls",
+});
+
+choice!(
+    /// What rate limits do while Redis cannot be reached.
+    RedisFailure {
+        /// Count in each instance's memory meanwhile.
+        Memory = "memory",
+        /// Let limited requests through.
+        Open = "open",
+        /// Refuse limited requests.
+        Closed = "closed",
+    }
+);
+
+choice!(LogFormat {
+    Text = "text",
+    Json = "json",
+});
+
+/// The database, as its URL's scheme names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://path`, `sqlite:path` or `sqlite::memory:`.
+    Sqlite(String),
+    /// `postgres://…` or `postgresql://…`.
+    Postgres(String),
 }
 
-/// What rate limits do while Redis cannot be reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RedisFailure {
-    /// Count in each instance's memory meanwhile.
-    Memory,
-    /// Let limited requests through.
-    Open,
-    /// Refuse limited requests.
-    Closed,
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("sqlite") => Ok(Self::Sqlite(url.to_owned())),
+            Some("postgres" | "postgresql") => Ok(Self::Postgres(url.to_owned())),
+            Some(other) if url.contains("://") => Err(format!(
+                "{other}:// is not a database Tessera can use: sqlite://path or postgres://user@host/db"
+            )),
+            _ => Err(format!(
+                "{url:?} is not a database URL: sqlite://path or postgres://user@host/db"
+            )),
+        }
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    Text,
-    Json,
+impl DatabaseUrl {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sqlite(url) | Self::Postgres(url) => url,
+        }
+    }
+
+    /// The SQLite database file, when the database is an SQLite file.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let Self::Sqlite(url) = self else {
+            return None;
+        };
+        let rest = url.split_once(':').map_or("", |(_, rest)| rest);
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}
+
+impl<'de> Deserialize<'de> for DatabaseUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parsed(d)
+    }
+}
+
+/// A setting read as text and parsed into its type, the parser's words naming what is wrong.
+fn parsed<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let text = String::deserialize(d)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+/// The JWT algorithm, by its name in any case.
+fn jwt_algorithm<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Algorithm, D::Error> {
+    let text = String::deserialize(d)?;
+    tessera_core::tokens::algorithm(&text).map_err(serde::de::Error::custom)
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub bind: SocketAddr,
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     pub secret_key: Option<Secret>,
     /// Seals TOTP secrets and keys one-time code hashes; derived from the secret key when
     /// unset. Set it to rotate the secret key without losing the enrolled authenticators.
@@ -88,9 +177,12 @@ pub struct Config {
     pub jwt_issuer: Option<String>,
     /// Comma-separated proxies (addresses or CIDR blocks) whose `Forwarded` /
     /// `X-Forwarded-For` headers name the client; none by default.
-    pub trusted_proxies: String,
-    /// HS256 (with the secret key), or RS256, RS512, ES256, EdDSA with a private key file.
-    pub jwt_algorithm: String,
+    #[serde(deserialize_with = "parsed")]
+    pub trusted_proxies: TrustedProxies,
+    /// HS256, HS384, HS512 (with the secret key), or RS256, RS512, ES256, EdDSA with a
+    /// private key file.
+    #[serde(deserialize_with = "jwt_algorithm")]
+    pub jwt_algorithm: Algorithm,
     /// PKCS#8 PEM private key for an asymmetric `jwt_algorithm`.
     pub jwt_private_key_file: Option<PathBuf>,
     /// The previous private key during a rotation: its tokens still verify, its public key is
@@ -132,7 +224,8 @@ pub struct Config {
     /// All rate limits on or off.
     pub rate_limiting: bool,
     /// Overrides of single limits: `name=N/PERIOD` or `name=off`, comma-separated.
-    pub rate_limits: String,
+    #[serde(deserialize_with = "parsed")]
+    pub rate_limits: LimitOverrides,
     /// Rate-limit state shared by several instances; in memory when unset.
     pub redis_url: Option<String>,
     /// Prefix of Tessera's keys in Redis.
@@ -154,7 +247,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
-            database_url: "sqlite://tessera.db".into(),
+            database_url: DatabaseUrl::Sqlite("sqlite://tessera.db".into()),
             secret_key: None,
             encryption_key: None,
             email_backend: EmailBackend::Console,
@@ -180,9 +273,9 @@ impl Default for Config {
             jwt_leeway: 0,
             jwt_audience: None,
             jwt_issuer: None,
-            trusted_proxies: String::new(),
+            trusted_proxies: TrustedProxies::default(),
             service_token_lifetime: 43_200,
-            jwt_algorithm: "HS256".into(),
+            jwt_algorithm: Algorithm::HS256,
             jwt_private_key_file: None,
             jwt_previous_key_file: None,
             password_reset_timeout: 259_200,
@@ -202,7 +295,7 @@ impl Default for Config {
             body_timeout: 10,
             max_connections: 0,
             rate_limiting: true,
-            rate_limits: String::new(),
+            rate_limits: LimitOverrides::default(),
             redis_url: None,
             redis_prefix: "tessera".into(),
             redis_failure: RedisFailure::Memory,
@@ -216,10 +309,44 @@ impl Default for Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("configuration: {0}")]
+    #[error("configuration: {}", describe(.0))]
     Load(#[from] Box<figment::Error>),
     #[error("configuration: {0}")]
     Invalid(String),
+}
+
+/// A refused setting in one line, by the name it was given under: the variable, or the key
+/// and the file; a setting that does not exist with the closest one that does.
+fn describe(e: &figment::Error) -> String {
+    let from_env = e
+        .metadata
+        .as_ref()
+        .is_some_and(|m| m.name.contains("environment"));
+    let name = |key: &str| match from_env {
+        true => format!("TESSERA_{}", key.to_uppercase()),
+        false => key.to_owned(),
+    };
+    let file = e
+        .metadata
+        .as_ref()
+        .and_then(|m| m.source.as_ref())
+        .and_then(|s| s.file_path());
+    let place = file.map_or(String::new(), |f| format!(" (in {})", f.display()));
+    match &e.kind {
+        figment::error::Kind::UnknownField(found, expected) => {
+            let closest = expected
+                .iter()
+                .map(|known| (strsim::jaro_winkler(found, known), *known))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let hint = match closest {
+                Some((_, known)) => format!("did you mean {}?", name(known)),
+                None => "the README lists every setting".to_owned(),
+            };
+            format!("{} is not a setting{place}; {hint}", name(found))
+        }
+        kind => format!("{}{place}: {kind}", name(&e.path.join("."))),
+    }
 }
 
 impl Config {
@@ -265,20 +392,6 @@ impl Config {
             return bad(
                 "TESSERA_REFRESH_GRACE_PERIOD must be >= 0 and TESSERA_JWT_LEEWAY at most 300 seconds",
             );
-        }
-        if let Err(e) = tessera_http::TrustedProxies::parse(&self.trusted_proxies) {
-            return Err(ConfigError::Invalid(format!(
-                "TESSERA_TRUSTED_PROXIES: {e}"
-            )));
-        }
-        let dry_run = tessera_http::RateLimits::new(
-            &self.rate_limits,
-            self.rate_limiting,
-            std::sync::Arc::new(tessera_limits::MemoryLimiter::new()),
-            std::sync::Arc::new(tessera_core::SystemClock),
-        );
-        if let Err(e) = dry_run {
-            return Err(ConfigError::Invalid(format!("TESSERA_RATE_LIMITS: {e}")));
         }
         for (name, secs, max) in [
             ("TESSERA_HEADER_TIMEOUT", self.header_timeout, 3600),
@@ -326,7 +439,7 @@ impl Config {
                 )));
             }
         }
-        let asymmetric = self.jwt_algorithm != "HS256";
+        let asymmetric = !tessera_core::tokens::is_symmetric(self.jwt_algorithm);
         if asymmetric != self.jwt_private_key_file.is_some() {
             return bad(
                 "TESSERA_JWT_PRIVATE_KEY_FILE is needed with (and only with) an asymmetric TESSERA_JWT_ALGORITHM",
@@ -357,25 +470,6 @@ impl Config {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.bind))
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres://")
-            || self.database_url.starts_with("postgresql://")
-    }
-
-    /// The SQLite database file, when the database is SQLite.
-    pub fn sqlite_path(&self) -> Option<PathBuf> {
-        if self.is_postgres() {
-            return None;
-        }
-        let rest = self
-            .database_url
-            .strip_prefix("sqlite:")
-            .unwrap_or(&self.database_url);
-        let path = rest.trim_start_matches("//");
-        let path = path.split('?').next().unwrap_or(path);
-        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
 }
 

@@ -22,7 +22,10 @@ pub fn resolve(config: &Config) -> Result<Secret, SecretKeyError> {
     if let Some(key) = &config.secret_key {
         return Ok(key.clone());
     }
-    let db = config.sqlite_path().ok_or(SecretKeyError::Required)?;
+    let db = config
+        .database_url
+        .sqlite_path()
+        .ok_or(SecretKeyError::Required)?;
     let path = db.with_file_name(format!(
         "{}.secret",
         db.file_stem().and_then(|s| s.to_str()).unwrap_or("tessera")

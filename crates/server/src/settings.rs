@@ -136,7 +136,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         name: "TESSERA_JWT_ALGORITHM",
         default: "`HS256`",
-        meaning: "`HS256` (keyed by the secret key), or `RS256`, `RS512`, `ES256`, `EdDSA`",
+        meaning: "`HS256`, `HS384`, `HS512` (keyed by the secret key), or `RS256`, `RS512`, `ES256`, `EdDSA` (with `TESSERA_JWT_PRIVATE_KEY_FILE`)",
     },
     Setting {
         name: "TESSERA_JWT_PRIVATE_KEY_FILE",

@@ -174,7 +174,10 @@ impl fmt::Debug for JwtKeys {
 impl JwtKeys {
     /// HS256 keyed by the secret key.
     pub fn new(secret: &Secret, config: JwtConfig) -> Self {
-        Self::with_keys(SigningKeys::hmac(secret.expose().as_bytes()), config)
+        Self::with_keys(
+            SigningKeys::hmac(jsonwebtoken::Algorithm::HS256, secret.expose().as_bytes()),
+            config,
+        )
     }
 
     /// Tokens verify only under the one algorithm of `keys` (never `none`, never an HMAC

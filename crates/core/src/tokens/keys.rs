@@ -1,5 +1,5 @@
-//! Signing keys: HS256 with the secret key (the default), or RS256, RS512, ES256 or EdDSA
-//! with a private key in a PEM file. Asymmetric keys carry a `kid` (their RFC 7638 thumbprint)
+//! Signing keys: HS256 (the default), HS384 or HS512 with the secret key, or RS256, RS512,
+//! ES256 or EdDSA with a private key in a PEM file. Asymmetric keys carry a `kid` (their RFC 7638 thumbprint)
 //! and publish their public halves as a JWK set, with the previous key during a rotation.
 
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
@@ -8,22 +8,38 @@ use std::fmt;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("unsupported JWT algorithm {0:?} (HS256, RS256, RS512, ES256 or EdDSA)")]
+    #[error("unsupported JWT algorithm {0:?} (HS256, HS384, HS512, RS256, RS512, ES256 or EdDSA)")]
     Unsupported(String),
     #[error("the private key is not a PKCS#8 PEM key for {0:?}: {1}")]
     BadKey(Algorithm, String),
 }
 
-/// Parse an algorithm name as configured.
+/// The algorithms Tessera signs with: the HMAC ones with the secret key, the others with a
+/// private key file.
+const SUPPORTED: [Algorithm; 7] = [
+    Algorithm::HS256,
+    Algorithm::HS384,
+    Algorithm::HS512,
+    Algorithm::RS256,
+    Algorithm::RS512,
+    Algorithm::ES256,
+    Algorithm::EdDSA,
+];
+
+/// Parse an algorithm name as configured, in any case (`rs256`).
 pub fn algorithm(name: &str) -> Result<Algorithm, KeyError> {
-    match name {
-        "HS256" => Ok(Algorithm::HS256),
-        "RS256" => Ok(Algorithm::RS256),
-        "RS512" => Ok(Algorithm::RS512),
-        "ES256" => Ok(Algorithm::ES256),
-        "EdDSA" => Ok(Algorithm::EdDSA),
-        other => Err(KeyError::Unsupported(other.to_owned())),
-    }
+    SUPPORTED
+        .into_iter()
+        .find(|a| format!("{a:?}").eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| KeyError::Unsupported(name.to_owned()))
+}
+
+/// Whether `algorithm` signs with the secret key (HMAC) rather than a key pair.
+pub fn is_symmetric(algorithm: Algorithm) -> bool {
+    matches!(
+        algorithm,
+        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
+    )
 }
 
 /// The key that signs, the keys that verify, and what is published.
@@ -48,9 +64,10 @@ impl fmt::Debug for SigningKeys {
 
 impl SigningKeys {
     /// HS256 with a shared secret; nothing is published.
-    pub fn hmac(secret: &[u8]) -> Self {
+    /// `algorithm` (HS256, HS384 or HS512) with the secret key.
+    pub fn hmac(algorithm: Algorithm, secret: &[u8]) -> Self {
         Self {
-            algorithm: Algorithm::HS256,
+            algorithm,
             encoding: EncodingKey::from_secret(secret),
             kid: None,
             decoding: vec![(None, DecodingKey::from_secret(secret))],

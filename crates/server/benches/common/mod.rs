@@ -25,7 +25,9 @@ pub const SECRET_KEY: &str = "bench-secret-key-which-is-long-enough-0123456789";
 pub fn config(dir: &Path) -> Result<Config, BoxError> {
     Ok(Config {
         bind: "127.0.0.1:0".parse()?,
-        database_url: format!("sqlite://{}", dir.join("tessera.db").display()),
+        database_url: format!("sqlite://{}", dir.join("tessera.db").display())
+            .parse()
+            .expect("an SQLite URL"),
         secret_key: Some(tessera_core::Secret::new(SECRET_KEY)),
         email_backend: EmailBackend::File,
         email_dir: dir.join("mail"),

@@ -128,8 +128,9 @@ fn unknown_variables_and_bad_values_stop_start_up_naming_them() {
     let out = tessera(&[("TESSERA_FRONTEND_ULR", "https://x.io")]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
+    // Named as it was given (the variable), with the setting meant.
     assert!(
-        err.contains("frontend_ulr") && err.contains("TESSERA_"),
+        err.contains("TESSERA_FRONTEND_ULR") && err.contains("did you mean TESSERA_FRONTEND_URL?"),
         "{err}"
     );
 
@@ -144,6 +145,71 @@ fn unknown_variables_and_bad_values_stop_start_up_naming_them() {
     let out = tessera(&[("TESSERA_SMTP_TLS", "sometimes")]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("sometimes"));
+}
+
+/// One line: the misspelt name and the closest setting, not the list of every setting.
+#[test]
+fn a_misspelt_variable_is_answered_with_the_closest_setting() {
+    let out = tessera(&[("TESSERA_BINDD", "127.0.0.1:9")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(
+        err.trim(),
+        "tessera: configuration: TESSERA_BINDD is not a setting; did you mean TESSERA_BIND?"
+    );
+    let out = tessera(&[("TESSERA_XYZZY", "1")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("TESSERA_XYZZY is not a setting"), "{err}");
+}
+
+/// A URL of a database Tessera does not speak, or a bare file name, is refused before any
+/// file is made.
+#[test]
+fn database_urls_without_a_known_scheme_are_refused() {
+    let dir = std::env::temp_dir().join(format!("tessera-urls-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for url in ["mysql://root@localhost/app", "tessera.db"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .arg("migrate")
+            .current_dir(&dir)
+            .env("TESSERA_DATABASE_URL", url)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{url}");
+        assert!(
+            err.contains("TESSERA_DATABASE_URL") && err.contains("sqlite://path"),
+            "{url}: {err}"
+        );
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "{url}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn enumerated_values_are_read_in_any_case() {
+    let dir = std::env::temp_dir().join(format!("tessera-case-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}/t.db?mode=rwc", dir.display());
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("migrate")
+        .env("TESSERA_DATABASE_URL", &url)
+        .env("TESSERA_LOG_FORMAT", "JSON")
+        .env("TESSERA_EMAIL_BACKEND", "Console")
+        .env("TESSERA_REDIS_FAILURE", "OPEN")
+        .env("TESSERA_JWT_ALGORITHM", "hs512")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

@@ -22,8 +22,8 @@ impl Outage {
         match app.db.postgres_authority() {
             Some(authority) => {
                 let mut relay = Forwarder::start(&authority).await;
-                let url = relay.route(&app.config.database_url);
-                app.restart(|c| c.database_url = url).await;
+                let url = relay.route(app.config.database_url.as_str());
+                app.restart(|c| c.database_url = url.parse().unwrap()).await;
                 relay.cut().await;
                 Self::Postgres(relay)
             }

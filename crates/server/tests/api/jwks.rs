@@ -106,7 +106,7 @@ async fn every_algorithm_publishes_keys_that_verify_user_and_service_tokens() {
         ("EdDSA", "ed25519.pem"),
     ] {
         let app = TestApp::spawn_with(|c| {
-            c.jwt_algorithm = algorithm.into();
+            c.jwt_algorithm = tessera_core::tokens::algorithm(algorithm).unwrap();
             c.jwt_private_key_file = Some(key(file));
         })
         .await;
@@ -154,7 +154,7 @@ async fn every_algorithm_publishes_keys_that_verify_user_and_service_tokens() {
 #[tokio::test]
 async fn the_previous_key_keeps_working_during_a_rotation() {
     let mut app = TestApp::spawn_with(|c| {
-        c.jwt_algorithm = "RS256".into();
+        c.jwt_algorithm = tessera_core::tokens::algorithm("RS256").unwrap();
         c.jwt_private_key_file = Some(key("rsa-previous.pem"));
     })
     .await;
@@ -259,7 +259,7 @@ async fn keys_generate_writes_keys_the_service_runs_on() {
             "an existing key file is never replaced"
         );
         let app = TestApp::spawn_with(|c| {
-            c.jwt_algorithm = algorithm.into();
+            c.jwt_algorithm = tessera_core::tokens::algorithm(algorithm).unwrap();
             c.jwt_private_key_file = Some(path.clone());
         })
         .await;
@@ -268,5 +268,40 @@ async fn keys_generate_writes_keys_the_service_runs_on() {
         verify_with_jwks(&jwks(&app).await, login["access"].as_str().unwrap());
         app.stop().await;
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// SimpleJWT's other HMAC algorithms, keyed by the secret key: tokens say so in their header
+/// and refresh, verify and authenticate as HS256 ones do.
+#[tokio::test]
+async fn hs384_and_hs512_sign_with_the_secret_key() {
+    for name in ["HS384", "HS512"] {
+        let app = TestApp::spawn_with(|c| {
+            c.jwt_algorithm = tessera_core::tokens::algorithm(name).unwrap();
+        })
+        .await;
+        app.api_create("ann", "ann@x.io").await;
+        let login = app.api_login("ann", PASSWORD).await;
+        let access = login["access"].as_str().unwrap();
+        let header = decode_header(access).unwrap();
+        assert_eq!(format!("{:?}", header.alg), name);
+        let (status, _) = status_json(
+            app.post("/auth/jwt/verify/", json!({"token": access}))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        let (status, me) = status_json(app.get_auth("/auth/users/me/", access).await).await;
+        assert_eq!(
+            (status, me["username"].as_str()),
+            (StatusCode::OK, Some("ann"))
+        );
+        let (status, _) = status_json(
+            app.post("/api/auth/refresh/", json!({"refresh": login["refresh"]}))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        app.stop().await;
     }
 }

@@ -56,7 +56,7 @@ async fn the_username_and_the_address_share_one_count() {
 
 #[tokio::test]
 async fn wrong_secrets_from_one_address_never_keep_the_service_from_its_token() {
-    let app = TestApp::spawn_with(|c| c.trusted_proxies = "127.0.0.1".into()).await;
+    let app = TestApp::spawn_with(|c| c.trusted_proxies = "127.0.0.1".parse().unwrap()).await;
     let (ok, _, err) = app.cli(
         &["service", "add", "matchmaking"],
         "matchmaking-secret-0001\n",

@@ -42,7 +42,7 @@ where
 
 async fn spawn_limited(rule: &str) -> TestApp {
     let spec = format!("{rule}=2/1m");
-    TestApp::spawn_with(move |c| c.rate_limits = spec).await
+    TestApp::spawn_with(move |c| c.rate_limits = spec.parse().unwrap()).await
 }
 
 fn post<'a>(
@@ -149,7 +149,9 @@ async fn per_address_limits_trip_and_recover() {
 #[tokio::test]
 async fn per_account_and_per_address_limits_count_each_key_apart() {
     let app = TestApp::spawn_with(|c| {
-        c.rate_limits = "reset_address=2/1m,resend_address=2/1m,service_name=2/1m".into();
+        c.rate_limits = "reset_address=2/1m,resend_address=2/1m,service_name=2/1m"
+            .parse()
+            .unwrap();
     })
     .await;
     app.active_user("ann@x.io", "ann").await;
@@ -181,9 +183,10 @@ async fn per_account_and_per_address_limits_count_each_key_apart() {
     trips_and_recovers(&app, "service_name", service).await;
     app.stop().await;
 
-    let app =
-        TestApp::spawn_with(|c| c.rate_limits = "verify_account=2/1m,password_account=2/1m".into())
-            .await;
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limits = "verify_account=2/1m,password_account=2/1m".parse().unwrap()
+    })
+    .await;
     app.api_create("ann", "ann@x.io").await;
     let access = app.api_access("ann").await;
     trips_and_recovers(
@@ -218,7 +221,7 @@ async fn per_account_and_per_address_limits_count_each_key_apart() {
 
 #[tokio::test]
 async fn every_limit_can_be_switched_off_and_all_at_once() {
-    let app = TestApp::spawn_with(|c| c.rate_limits = "login_ip=off".into()).await;
+    let app = TestApp::spawn_with(|c| c.rate_limits = "login_ip=off".parse().unwrap()).await;
     for i in 0..40 {
         // A name of its own each time: wrong passwords for one name are throttled apart.
         let r = app
@@ -236,11 +239,19 @@ async fn every_limit_can_be_switched_off_and_all_at_once() {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
     app.stop().await;
-    let mut config = tessera_server::Config::default();
+    // A bad override stops the start, naming the setting.
+    let dir = std::env::temp_dir().join(format!("tessera-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tessera.toml");
     for bad in ["nope=1/1m", "login_ip", "login_ip=3/1d", "login_ip=0/1m"] {
-        config.rate_limits = bad.into();
-        assert!(config.validate().is_err(), "{bad}");
+        std::fs::write(&file, format!("rate_limits = {bad:?}\n")).unwrap();
+        let refused = tessera_server::Config::load(Some(&file)).unwrap_err();
+        assert!(
+            refused.to_string().contains("rate_limits"),
+            "{bad}: {refused}"
+        );
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

@@ -34,7 +34,7 @@ async fn two_instances_share_their_limits_and_failure_counts_through_redis() {
     let app = TestApp::spawn_with(|c| {
         c.redis_url = Some(redis_url());
         c.redis_prefix = prefix();
-        c.rate_limits = "login_ip=3/1m".into();
+        c.rate_limits = "login_ip=3/1m".parse().unwrap();
     })
     .await;
     let other = app.another_instance().await;
@@ -65,7 +65,7 @@ async fn two_instances_share_their_limits_and_failure_counts_through_redis() {
     let app = TestApp::spawn_with(|c| {
         c.redis_url = Some(redis_url());
         c.redis_prefix = prefix();
-        c.rate_limits = "login_ip=off".into();
+        c.rate_limits = "login_ip=off".parse().unwrap();
     })
     .await;
     let other = app.another_instance().await;
@@ -113,7 +113,7 @@ async fn an_unreachable_redis_falls_back_as_configured_and_the_service_keeps_ser
         let app = TestApp::spawn_with(|c| {
             c.redis_url = Some("redis://127.0.0.1:1".into());
             c.redis_failure = policy;
-            c.rate_limits = "login_ip=3/1m".into();
+            c.rate_limits = "login_ip=3/1m".parse().unwrap();
         })
         .await;
         let first = login_status(&app.base, &app.client).await;

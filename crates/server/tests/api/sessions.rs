@@ -216,7 +216,7 @@ async fn two_instances_on_one_database_share_revocations() {
 #[tokio::test]
 async fn forwarded_addresses_count_only_from_trusted_proxies() {
     for (trusted, expected) in [("", "127.0.0.1"), ("127.0.0.1/32", "203.0.113.9")] {
-        let app = TestApp::spawn_with(|c| c.trusted_proxies = trusted.into()).await;
+        let app = TestApp::spawn_with(|c| c.trusted_proxies = trusted.parse().unwrap()).await;
         app.api_create("ann", "ann@x.io").await;
         let r = app
             .client

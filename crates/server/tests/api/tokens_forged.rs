@@ -114,7 +114,7 @@ async fn unsigned_mistyped_expired_and_premature_tokens_are_refused() {
 async fn an_hmac_keyed_with_the_public_key_is_refused_under_rs256() {
     let pem = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/api/keys/rsa.pem");
     let app = TestApp::spawn_with(|c| {
-        c.jwt_algorithm = "RS256".into();
+        c.jwt_algorithm = tessera_core::tokens::algorithm("RS256").unwrap();
         c.jwt_private_key_file = Some(pem.clone());
     })
     .await;

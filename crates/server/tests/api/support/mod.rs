@@ -53,7 +53,7 @@ impl TestApp {
         let db = db::TestDb::create().await;
         let mut config = Config {
             bind: "127.0.0.1:0".parse().unwrap(),
-            database_url: db.url.clone(),
+            database_url: db.url.parse().expect("a database URL"),
             secret_key: Some(tessera_core::Secret::new(
                 "test-secret-key-which-is-long-enough-0123456789",
             )),
