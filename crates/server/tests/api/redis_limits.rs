@@ -2,17 +2,11 @@
 //! leaves the service serving, falling back per `TESSERA_REDIS_FAILURE`; and the limiter
 //! reconnects by itself when Redis comes back.
 
-use crate::support::{PASSWORD, TestApp, free_port};
+use crate::support::{PASSWORD, RedisServer, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tessera_server::config::RedisFailure;
-
-/// The Redis server of the test run (CI starts one on the default port).
-fn redis_url() -> String {
-    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
-}
 
 /// A key prefix no other test shares.
 fn prefix() -> String {
@@ -31,8 +25,9 @@ async fn login_status(base: &str, client: &reqwest::Client) -> StatusCode {
 
 #[tokio::test]
 async fn two_instances_share_their_limits_and_failure_counts_through_redis() {
+    let redis = RedisServer::start().await;
     let app = TestApp::spawn_with(|c| {
-        c.redis_url = Some(redis_url());
+        c.redis_url = Some(redis.url.clone());
         c.redis_prefix = prefix();
         c.rate_limits = "login_ip=3/1m".parse().unwrap();
     })
@@ -63,7 +58,7 @@ async fn two_instances_share_their_limits_and_failure_counts_through_redis() {
 
     // Wrong passwords count across instances too: five on one, five on the other, locked on both.
     let app = TestApp::spawn_with(|c| {
-        c.redis_url = Some(redis_url());
+        c.redis_url = Some(redis.url.clone());
         c.redis_prefix = prefix();
         c.rate_limits = "login_ip=off".parse().unwrap();
     })
@@ -140,24 +135,6 @@ async fn an_unreachable_redis_falls_back_as_configured_and_the_service_keeps_ser
     }
 }
 
-fn redis_server(port: u16) -> Child {
-    Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server is installed")
-}
-
 async fn keys(url: &str, pattern: &str) -> Vec<String> {
     let client = redis::Client::open(url).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
@@ -168,24 +145,10 @@ async fn keys(url: &str, pattern: &str) -> Vec<String> {
         .unwrap()
 }
 
-async fn wait_for_redis(url: &str) {
-    for _ in 0..100 {
-        if let Ok(client) = redis::Client::open(url)
-            && client.get_multiplexed_async_connection().await.is_ok()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("redis-server did not start at {url}");
-}
-
 #[tokio::test]
 async fn the_limiter_reconnects_by_itself_when_redis_comes_back() {
-    let port = free_port();
-    let url = format!("redis://127.0.0.1:{port}");
-    let mut server = redis_server(port);
-    wait_for_redis(&url).await;
+    let mut server = RedisServer::start().await;
+    let url = server.url.clone();
     let prefix = prefix();
     let pattern = format!("{prefix}:rl:*");
     let app = TestApp::spawn_with(|c| {
@@ -203,8 +166,7 @@ async fn the_limiter_reconnects_by_itself_when_redis_comes_back() {
         "the limit is counted in Redis"
     );
 
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     for _ in 0..3 {
         assert_eq!(
             login_status(&app.base, &app.client).await,
@@ -213,8 +175,7 @@ async fn the_limiter_reconnects_by_itself_when_redis_comes_back() {
         );
     }
 
-    let mut server = redis_server(port);
-    wait_for_redis(&url).await;
+    server.restart().await;
     assert!(keys(&url, &pattern).await.is_empty(), "a fresh Redis");
     let mut shared = false;
     for _ in 0..40 {
@@ -225,8 +186,7 @@ async fn the_limiter_reconnects_by_itself_when_redis_comes_back() {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     assert!(shared, "counting in Redis again after it came back");
     app.stop().await;
 }

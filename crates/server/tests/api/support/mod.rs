@@ -6,6 +6,7 @@ mod clock;
 mod db;
 mod forwarder;
 mod process;
+mod redis;
 mod smtp;
 mod two_factor;
 
@@ -14,6 +15,7 @@ pub use browser::{Browser, csrf_input};
 pub use clock::TestClock;
 pub use forwarder::Forwarder;
 pub use process::{ServeProcess, free_port};
+pub use redis::RedisServer;
 pub use smtp::SmtpSink;
 pub use two_factor::qr_in_png;
 pub use two_factor::qr_in_svg;
