@@ -74,6 +74,10 @@ pub enum StoreError {
     Conflict(UniqueField),
     #[error("storage failure")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database could not be opened: what went wrong, in words that name where (host
+    /// and port, or the file).
+    #[error("{0}")]
+    Open(String),
     /// The database did not answer in time (stopped, unreachable, or a write lock held past
     /// the timeout): worth trying again shortly.
     #[error("database unavailable")]

@@ -137,7 +137,7 @@ fn mail(i: usize) -> Result<NewMail, BoxError> {
 }
 
 async fn fill(config: &tessera_server::Config, mails: usize) -> Result<(), BoxError> {
-    let store = tessera_server::open_store(config).await?;
+    let store = tessera_server::open_store(config, true).await?.store;
     let now = Timestamp(0);
     let mut written = 0;
     while written < mails {

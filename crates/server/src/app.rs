@@ -45,37 +45,85 @@ pub enum StartError {
     Config(String),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error(
+        "no database at {}: run `tessera migrate` (or `serve`) with the same TESSERA_DATABASE_URL first, or pass --create",
+        .0.display()
+    )]
+    NoDatabase(std::path::PathBuf),
 }
 
 /// How long open connections and the mails in hand may still take once stopping.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
-/// Open and migrate the configured database.
-pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartError> {
+/// An open, migrated database.
+pub struct Opened {
+    pub store: Arc<dyn Store>,
+    /// The migrations this opening applied (`version description`); none when up to date.
+    pub applied: Vec<String>,
+}
+
+/// Open and migrate the configured database (see `check_exists` for `may_create`).
+pub async fn open_store(config: &Config, may_create: bool) -> Result<Opened, StartError> {
     let timeout = Duration::from_secs(config.database_acquire_timeout);
+    check_exists(config, may_create)?;
     match &config.database_url {
         DatabaseUrl::Postgres(url) => {
             let store = PgStore::connect(url, timeout).await?;
-            store.migrate().await?;
-            Ok(Arc::new(store))
+            let applied = store.migrate().await?;
+            Ok(Opened {
+                store: Arc::new(store),
+                applied,
+            })
         }
         DatabaseUrl::Sqlite(url) => {
             let store = SqliteStore::connect(url, timeout).await?;
-            store.migrate().await?;
-            Ok(Arc::new(store))
+            let applied = store.migrate().await?;
+            Ok(Opened {
+                store: Arc::new(store),
+                applied,
+            })
         }
+    }
+}
+
+/// The secret key and the JWT signing keys, read (and checked) before any database is
+/// opened, so a bad key file leaves nothing made.
+pub struct Keys {
+    secret: tessera_core::Secret,
+    signing: SigningKeys,
+}
+
+/// `may_create` as for `open_store`: a secret generated beside a database that may not be
+/// made would be left behind alone.
+pub fn keys(config: &Config, may_create: bool) -> Result<Keys, StartError> {
+    if config.secret_key.is_none() {
+        check_exists(config, may_create)?;
+    }
+    let secret = secret_key::resolve(config)?;
+    let signing = signing_keys(config, &secret)?;
+    Ok(Keys { secret, signing })
+}
+
+/// A SQLite database file that is not there may be made only when `may_create`: a command
+/// run in the wrong directory must not start an empty database.
+pub fn check_exists(config: &Config, may_create: bool) -> Result<(), StartError> {
+    match config.database_url.sqlite_path() {
+        Some(path) if !may_create && !path.exists() => Err(StartError::NoDatabase(
+            std::path::absolute(&path).unwrap_or(path),
+        )),
+        _ => Ok(()),
     }
 }
 
 /// Build the use cases over `store`.
 pub fn accounts(
     config: &Config,
+    Keys { secret, signing }: Keys,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     limiter: Arc<dyn Limiter>,
     mail_queued: Arc<Notify>,
 ) -> Result<Accounts, StartError> {
-    let secret = secret_key::resolve(config)?;
     let mut hasher = HasherConfig {
         memory_kib: config.argon2_memory_kib,
         iterations: config.argon2_iterations,
@@ -95,7 +143,6 @@ pub fn accounts(
         audience: config.jwt_audience.clone(),
         issuer: config.jwt_issuer.clone(),
     };
-    let keys = signing_keys(config, &secret)?;
     Ok(Accounts::new(Parts {
         store,
         clock,
@@ -107,7 +154,7 @@ pub fn accounts(
             config.password_reset_timeout,
             VERIFY_EMAIL_SALT,
         ),
-        jwt: JwtKeys::with_keys(keys, jwt),
+        jwt: JwtKeys::with_keys(signing, jwt),
         two_factor: TwoFactorKeys::derive(config.encryption_key.as_ref().unwrap_or(&secret)),
         limiter,
         links: Links {
@@ -224,9 +271,17 @@ impl Running {
     }
 }
 
-/// Open the store, start the worker and the server.
+/// Listen, open the store, start the worker and the server. The port is taken first, so a
+/// port in use leaves no database or secret file behind.
 pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, StartError> {
-    let store = open_store(config).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| StartError::Bind(config.bind, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Bind(config.bind, e))?;
+    let keys = keys(config, true)?;
+    let store = open_store(config, true).await?.store;
     let clock: Arc<dyn Clock> = overrides
         .clock
         .clone()
@@ -235,6 +290,7 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let limiter = limiter(config)?;
     let accounts = Arc::new(accounts(
         config,
+        keys,
         store.clone(),
         clock.clone(),
         limiter.clone(),
@@ -268,13 +324,10 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         claim: Duration::from_secs(config.mail_timeout.saturating_mul(2).saturating_add(30)),
     };
     let worker = tokio::spawn(worker.run(wait_for(stopped.clone())));
+    if config.email_backend == EmailBackend::Smtp {
+        tokio::spawn(warn_if_silent(config.smtp_host.clone(), config.smtp_port));
+    }
 
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| StartError::Bind(config.bind, e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError::Bind(config.bind, e))?;
     let app = tessera_http::router(
         tessera_http::AppState::new(accounts, config.trusted_proxies.clone(), limits),
         &config.cors_origins(),
@@ -293,6 +346,20 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         server,
         worker,
     })
+}
+
+/// Say once, at start, that the SMTP server does not answer (mail still queues, and goes out
+/// when it does).
+async fn warn_if_silent(host: String, port: u16) {
+    let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+    let why = match tokio::time::timeout(Duration::from_secs(5), connect).await {
+        Ok(Ok(_)) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "no answer within 5 s".to_owned(),
+    };
+    tracing::warn!(
+        "the SMTP server at {host}:{port} does not answer ({why}); mail stays queued until it does"
+    );
 }
 
 async fn wait_for(mut stopped: watch::Receiver<bool>) {

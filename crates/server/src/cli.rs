@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tessera_core::accounts::{AccountKind, RegisterError, Registration};
 use tessera_core::domain::{EmailAddress, Lang, Password, Profile, Username};
-use tessera_core::{Secret, SystemClock};
+use tessera_core::{Secret, SystemClock, Timestamp};
 use tokio::sync::Notify;
 
 #[derive(Debug, Parser)]
@@ -21,6 +21,10 @@ pub struct Cli {
     /// A TOML file with the same settings as the TESSERA_* variables (lower-case names).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    /// Let a `user` or `service` command create a new SQLite database when there is none
+    /// (`serve` and `migrate` always may).
+    #[arg(long, global = true)]
+    pub create: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -59,32 +63,50 @@ pub enum KeysCommand {
 pub enum ServiceCommand {
     /// Register a service. Its secret is read from standard input; when none is given, one is
     /// generated and printed once.
-    Add { name: String },
+    Add {
+        /// The name the service logs in with (its `serviceName`).
+        name: String,
+    },
     /// List the services (never their secrets).
     List,
     /// Replace a service's secret (read from standard input, or generated and printed once).
-    Rotate { name: String },
+    Rotate {
+        /// The service whose secret is replaced.
+        name: String,
+    },
     /// Remove a service; the tokens it holds expire on their own.
-    Remove { name: String },
+    Remove {
+        /// The service to remove.
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create an active account. The password is read from standard input (or prompted for).
     Create {
+        /// The account's e-mail address (its login in the Djoser dialect).
         #[arg(long)]
         email: String,
+        /// The account's username (its login in the Auth API dialect).
         #[arg(long)]
         username: String,
         /// May see and manage every account.
         #[arg(long)]
         staff: bool,
+        /// Staff with every permission (Django's is_superuser); implies --staff.
         #[arg(long)]
         superuser: bool,
     },
 }
 
 pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
+    match cli.command {
+        // The service says it in its log, in the log's format.
+        Command::Serve => tracing::info!(database = %config.database_url.describe(), "opening"),
+        Command::Keys(_) => {}
+        _ => eprintln!("tessera: using {}", config.database_url.describe()),
+    }
     match cli.command {
         Command::Serve => {
             let running = app::start(&config, app::Overrides::default())
@@ -94,11 +116,21 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::Migrate => {
-            app::open_store(&config).await.map_err(|e| e.to_string())?;
-            println!("database is up to date");
+            let opened = app::open_store(&config, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            match opened.applied.as_slice() {
+                [] => println!("database is up to date"),
+                applied => {
+                    println!("applied {} migrations:", applied.len());
+                    for migration in applied {
+                        println!("  {migration}");
+                    }
+                }
+            }
             Ok(())
         }
-        Command::Service(command) => service(&config, command).await,
+        Command::Service(command) => service(&config, cli.create, command).await,
         Command::Keys(KeysCommand::Generate { algorithm, out }) => {
             let pem = crate::keys::generate(&algorithm)?;
             crate::keys::write_private(&out, &pem)?;
@@ -114,21 +146,24 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
             username,
             staff,
             superuser,
-        }) => create_user(&config, &email, &username, staff || superuser, superuser).await,
+        }) => {
+            let account = (email.as_str(), username.as_str());
+            create_user(&config, cli.create, account, staff || superuser, superuser).await
+        }
     }
 }
 
 async fn create_user(
     config: &Config,
-    email: &str,
-    username: &str,
+    may_create: bool,
+    (email, username): (&str, &str),
     staff: bool,
     superuser: bool,
 ) -> Result<(), String> {
     let email = EmailAddress::parse(email).map_err(|e| format!("--email: {e}"))?;
     let username = Username::parse(username).map_err(|e| format!("--username: {e}"))?;
     let password = Password::parse(read_password()?).map_err(|e| format!("password: {e}"))?;
-    let accounts = offline_accounts(config).await?;
+    let accounts = offline_accounts(config, may_create).await?;
     let registration = Registration {
         email,
         username,
@@ -172,8 +207,8 @@ fn read_password() -> Result<String, String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-async fn service(config: &Config, command: ServiceCommand) -> Result<(), String> {
-    let accounts = offline_accounts(config).await?;
+async fn service(config: &Config, may_create: bool, command: ServiceCommand) -> Result<(), String> {
+    let accounts = offline_accounts(config, may_create).await?;
     match command {
         ServiceCommand::Add { name } => {
             let given = read_optional_secret()?;
@@ -202,10 +237,14 @@ async fn service(config: &Config, command: ServiceCommand) -> Result<(), String>
         }
         ServiceCommand::List => {
             for s in accounts.services().await.map_err(|e| e.to_string())? {
-                let rotated = s
-                    .rotated_at
-                    .map_or_else(|| "never".to_owned(), |t| t.to_string());
-                println!("{}\tcreated {}\trotated {}", s.name, s.created_at, rotated);
+                let when = |t: i64| format!("{} UTC", Timestamp(t).python_datetime_str());
+                let rotated = s.rotated_at.map_or_else(|| "never".to_owned(), when);
+                println!(
+                    "{}\tcreated {}\trotated {}",
+                    s.name,
+                    when(s.created_at),
+                    rotated
+                );
             }
         }
     }
@@ -234,10 +273,18 @@ fn read_optional_secret() -> Result<Option<Secret>, String> {
 }
 
 /// The use cases for a command run beside the service (no mail worker, no shared limits).
-async fn offline_accounts(config: &Config) -> Result<tessera_core::accounts::Accounts, String> {
-    let store = app::open_store(config).await.map_err(|e| e.to_string())?;
+async fn offline_accounts(
+    config: &Config,
+    may_create: bool,
+) -> Result<tessera_core::accounts::Accounts, String> {
+    let keys = app::keys(config, may_create).map_err(|e| e.to_string())?;
+    let store = app::open_store(config, may_create)
+        .await
+        .map_err(|e| e.to_string())?
+        .store;
     app::accounts(
         config,
+        keys,
         store,
         Arc::new(SystemClock),
         Arc::new(tessera_limits::MemoryLimiter::new()),

@@ -97,6 +97,21 @@ impl DatabaseUrl {
         }
     }
 
+    /// Where the database is, for people: the SQLite file's absolute path, or the
+    /// PostgreSQL URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(url) => match self.sqlite_path() {
+                Some(path) => format!(
+                    "SQLite {}",
+                    std::path::absolute(&path).unwrap_or(path).display()
+                ),
+                None => format!("SQLite {url}"),
+            },
+            Self::Postgres(url) => format!("PostgreSQL {}", without_password(url)),
+        }
+    }
+
     /// The SQLite database file, when the database is an SQLite file.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         let Self::Sqlite(url) = self else {
@@ -126,6 +141,28 @@ where
     text.parse().map_err(serde::de::Error::custom)
 }
 
+/// An address to listen on: `IP:PORT`, or `HOST:PORT` with a name the system resolves
+/// (`localhost:8000`; its IPv4 address when it has one).
+fn socket_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    use std::net::ToSocketAddrs;
+    let text = String::deserialize(d)?;
+    if let Ok(addr) = text.trim().parse() {
+        return Ok(addr);
+    }
+    let bad = |why: String| serde::de::Error::custom(format!("{text:?} is not HOST:PORT ({why})"));
+    let found: Vec<SocketAddr> = text
+        .trim()
+        .to_socket_addrs()
+        .map_err(|e| bad(e.to_string()))?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| bad("the name has no address".into()))
+}
+
 /// The JWT algorithm, by its name in any case.
 fn jwt_algorithm<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Algorithm, D::Error> {
     let text = String::deserialize(d)?;
@@ -135,6 +172,7 @@ fn jwt_algorithm<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Algorithm, D:
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    #[serde(deserialize_with = "socket_address")]
     pub bind: SocketAddr,
     pub database_url: DatabaseUrl,
     pub secret_key: Option<Secret>,
@@ -418,6 +456,13 @@ impl Config {
         if self.password_reset_timeout <= 0 {
             return bad("TESSERA_PASSWORD_RESET_TIMEOUT must be positive");
         }
+        if self.public_url.is_none() && self.bind.ip().is_unspecified() {
+            return Err(ConfigError::Invalid(format!(
+                "TESSERA_PUBLIC_URL must be set when TESSERA_BIND listens on every address ({}): \
+                 mailed links to Tessera's own pages would read http://{}/…",
+                self.bind, self.bind
+            )));
+        }
         if !(self.frontend_url.starts_with("http://") || self.frontend_url.starts_with("https://"))
         {
             return bad("TESSERA_FRONTEND_URL must start with http:// or https://");
@@ -470,6 +515,21 @@ impl Config {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+}
+
+/// `scheme://user:password@host/…` as `scheme://user@host/…`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host}{path}")
+        }
+        None => url.to_owned(),
     }
 }
 

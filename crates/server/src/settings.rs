@@ -16,7 +16,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         name: "TESSERA_BIND",
         default: "`127.0.0.1:8000`",
-        meaning: "listen address",
+        meaning: "listen address: `IP:PORT` or `HOST:PORT` (`localhost:8000`); listening on every address (`0.0.0.0`, `[::]`) needs `TESSERA_PUBLIC_URL`",
     },
     Setting {
         name: "TESSERA_DATABASE_URL",
@@ -231,7 +231,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         name: "TESSERA_DATABASE_ACQUIRE_TIMEOUT",
         default: "`2`",
-        meaning: "seconds a request waits for a database connection (on SQLite also for the write lock) before it answers 503 with `Retry-After`",
+        meaning: "seconds a request waits for a database connection (on SQLite also for the write lock) before it answers 503 with `Retry-After`; start-up gives up as soon when the database does not answer, saying which",
     },
     Setting {
         name: "TESSERA_LOG_FORMAT",

@@ -2,6 +2,7 @@
 
 mod claim;
 mod emails;
+mod migrations;
 mod outbox;
 mod services;
 mod sessions;
@@ -10,8 +11,9 @@ mod two_factor;
 mod tx;
 mod users;
 
-use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::availability::Availability;
@@ -32,9 +34,30 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connect to the database at `url` (`postgres://…`). A request waits at most `timeout`
-    /// for a connection; past it the database counts as unavailable.
+    /// Connect to the database at `url` (`postgres://…`): one connection first, so that a
+    /// server that does not answer within `timeout` or refuses is `StoreError::Open` saying
+    /// which. A request then waits at most `timeout` for a connection; past it the database
+    /// counts as unavailable.
     pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Open(format!("TESSERA_DATABASE_URL: {e}")))?;
+        let place = format!(
+            "PostgreSQL at {}:{}",
+            options.get_host(),
+            options.get_port()
+        );
+        match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
+            Err(_) => {
+                return Err(StoreError::Open(format!(
+                    "{place} did not answer within {} s (TESSERA_DATABASE_ACQUIRE_TIMEOUT)",
+                    timeout.as_secs()
+                )));
+            }
+            Ok(Err(e)) => return Err(StoreError::Open(why_not(&place, &options, &e))),
+            Ok(Ok(first)) => {
+                let _ = first.close().await;
+            }
+        }
         let availability = Arc::new(Availability::default());
         // A connection handed out (new, or idle and still answering) means it answers again.
         let (on_connect, on_acquire) = (availability.clone(), availability.clone());
@@ -49,14 +72,16 @@ impl PgStore {
                 on_acquire.regained();
                 Box::pin(async { Ok(true) })
             })
-            .connect(url)
+            .connect_with(options)
             .await
             .map_err(backend)?;
         Ok(Self { pool, availability })
     }
 
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await.map_err(backend)
+    /// Create or upgrade the schema; the migrations this call applied (none when it was
+    /// up to date), as `version description`.
+    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        migrations::apply(&self.pool).await
     }
 
     /// Start a write transaction (the `Store` port's `begin`).
@@ -67,6 +92,29 @@ impl PgStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Why the first connection failed, naming the server, the role or the database.
+fn why_not(place: &str, options: &PgConnectOptions, e: &sqlx::Error) -> String {
+    let user = options.get_username();
+    let database = options.get_database().unwrap_or(user);
+    match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            format!("{place} refused the connection: is PostgreSQL running there?")
+        }
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("28000" | "28P01") => {
+                format!("{place} refused role {user:?}: {}", db.message())
+            }
+            Some("3D000") => format!(
+                "{place} has no database {database:?}: create it (createdb -h {} -p {} -U {user} {database})",
+                options.get_host(),
+                options.get_port()
+            ),
+            _ => format!("{place}: {}", db.message()),
+        },
+        other => format!("{place}: {other}"),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod claim;
 mod emails;
+mod migrations;
 mod outbox;
 mod services;
 mod sessions;
@@ -38,25 +39,28 @@ impl SqliteStore {
     /// lock another holds; past it the database counts as unavailable.
     pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(backend)?
+            .map_err(|e| StoreError::Open(format!("TESSERA_DATABASE_URL: {e}")))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
             .busy_timeout(timeout);
+        let file = options.get_filename().to_owned();
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(timeout)
             .connect_with(options)
             .await
-            .map_err(backend)?;
+            .map_err(|e| StoreError::Open(why_not(&file, &e)))?;
         Ok(Self {
             pool,
             availability: Arc::default(),
         })
     }
 
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await.map_err(backend)
+    /// Create or upgrade the schema; the migrations this call applied (none when it was
+    /// up to date), as `version description`.
+    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        migrations::apply(&self.pool).await
     }
 
     /// Start a write transaction (the `Store` port's `begin`).
@@ -73,6 +77,30 @@ impl SqliteStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Why the database file could not be opened, naming it (and its directory when that is
+/// what is wrong).
+fn why_not(file: &std::path::Path, e: &sqlx::Error) -> String {
+    let shown = std::path::absolute(file).unwrap_or_else(|_| file.to_owned());
+    let dir = shown
+        .parent()
+        .map_or_else(|| ".".into(), |d| d.display().to_string());
+    let cant_open = e
+        .as_database_error()
+        .and_then(|db| db.code())
+        .is_some_and(|code| code.parse::<i32>().is_ok_and(|c| c & 0xff == 14));
+    match cant_open {
+        true if !std::path::Path::new(&dir).is_dir() => format!(
+            "cannot open the SQLite database {}: the directory {dir} does not exist",
+            shown.display()
+        ),
+        true => format!(
+            "cannot open the SQLite database {}: is the directory {dir} writable?",
+            shown.display()
+        ),
+        false => format!("cannot open the SQLite database {}: {e}", shown.display()),
     }
 }
 

@@ -42,11 +42,17 @@ pub fn config(dir: &Path) -> Result<Config, BoxError> {
 
 /// Create the benchmark user, active at once, the way `tessera user create` does.
 pub async fn create_user(config: &Config) -> Result<(), BoxError> {
-    let store = tessera_server::open_store(config).await?;
+    let store = tessera_server::open_store(config, true).await?.store;
     let notify = Arc::new(Notify::new());
     let limiter = tessera_server::app::limiter(config)?;
-    let accounts =
-        tessera_server::app::accounts(config, store, Arc::new(SystemClock), limiter, notify)?;
+    let accounts = tessera_server::app::accounts(
+        config,
+        tessera_server::app::keys(config, true)?,
+        store,
+        Arc::new(SystemClock),
+        limiter,
+        notify,
+    )?;
     let registration = Registration {
         email: EmailAddress::parse(EMAIL).map_err(|e| format!("{e:?}"))?,
         username: Username::parse(USERNAME).map_err(|e| format!("{e:?}"))?,

@@ -21,6 +21,7 @@ mod djoser_edges;
 mod djoser_jwt;
 mod djoser_register;
 mod djoser_users;
+mod first_start;
 mod json_errors;
 mod jwks;
 mod legacy_hashes;

@@ -14,7 +14,7 @@ pub use black_hole::BlackHole;
 pub use browser::{Browser, csrf_input};
 pub use clock::TestClock;
 pub use forwarder::Forwarder;
-pub use process::{ServeProcess, free_port};
+pub use process::{ServeProcess, free_port, run_with_stdin, wait_until_up};
 pub use redis::RedisServer;
 pub use smtp::SmtpSink;
 pub use two_factor::qr_in_png;
@@ -114,26 +114,15 @@ impl TestApp {
 
     /// Run the real `tessera` binary against this app's database; returns (success, stdout, stderr).
     pub fn cli(&self, args: &[&str], stdin: &str) -> (bool, String, String) {
-        use std::io::Write;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"));
+        command
             .args(args)
             .env("TESSERA_DATABASE_URL", &self.db.url)
             .env(
                 "TESSERA_SECRET_KEY",
                 self.config.secret_key.as_ref().unwrap().expose(),
-            )
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+            );
+        let out = run_with_stdin(&mut command, stdin);
         let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
         (out.status.success(), text(out.stdout), text(out.stderr))
     }

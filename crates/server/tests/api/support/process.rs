@@ -136,6 +136,24 @@ impl ServeProcess {
     }
 }
 
+/// Run `command` to its end with `stdin` piped in; its output.
+pub fn run_with_stdin(command: &mut Command, stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -145,7 +163,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Poll `/healthz` until the server answers.
-async fn wait_until_up(base: &str) {
+pub async fn wait_until_up(base: &str) {
     for _ in 0..200 {
         if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
             && r.status() == StatusCode::OK
