@@ -312,6 +312,32 @@ pub fn markdown_table() -> String {
     table
 }
 
+/// `deploy/tessera.toml`: every setting as a TOML file can give it, commented out at its
+/// default, with its meaning.
+pub fn example_toml() -> String {
+    let mut file = String::from(
+        "# Tessera's settings (tessera --config tessera.toml), each at its default: uncomment and\n\
+         # change what you need. Variables (TESSERA_ and the upper-case name) win over this file.\n\
+         # Made from crates/server/src/settings.rs; a test keeps the two the same.\n",
+    );
+    for s in SETTINGS {
+        let key = s.name.trim_start_matches("TESSERA_").to_lowercase();
+        file.push_str(&format!("\n# {}\n", s.meaning));
+        match toml_literal(s.default) {
+            Some(value) => file.push_str(&format!("# {key} = {value}\n")),
+            None => file.push_str(&format!("# {key} =    (default: {})\n", s.default)),
+        }
+    }
+    file
+}
+
+/// The default as a TOML value, when the table gives a value (not words).
+fn toml_literal(default: &str) -> Option<String> {
+    let value = default.strip_prefix('`')?.strip_suffix('`')?;
+    let bare = value.parse::<i64>().is_ok() || value == "true" || value == "false";
+    Some(if bare { value.to_owned() } else { format!("{value:?}") })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,24 +391,39 @@ mod tests {
     fn every_default_the_table_gives_as_a_value_is_the_codes() {
         let expected = format!("{:?}", Config::default());
         for s in SETTINGS {
-            let Some(value) = s
-                .default
-                .strip_prefix('`')
-                .and_then(|d| d.strip_suffix('`'))
-            else {
+            let Some(value) = toml_literal(s.default) else {
                 continue;
             };
             let key = s.name.trim_start_matches("TESSERA_").to_lowercase();
-            let toml = match value.parse::<i64>().is_ok() || value == "true" || value == "false" {
-                true => format!("\"{key}\" = {value}"),
-                false => format!("\"{key}\" = {value:?}"),
-            };
+            let toml = format!("\"{key}\" = {value}");
             let loaded: Config = Figment::new()
                 .merge(Toml::string(&toml))
                 .extract()
                 .unwrap_or_else(|e| panic!("{}: {e}", s.name));
             assert_eq!(format!("{loaded:?}"), expected, "{}", s.name);
         }
+    }
+
+    #[test]
+    fn the_example_file_is_this_table_and_loads_as_the_defaults() {
+        let file = include_str!("../../../deploy/tessera.toml");
+        assert!(
+            file == example_toml(),
+            "deploy/tessera.toml differs from settings.rs; it should read:\n{}",
+            example_toml()
+        );
+        // Every value line uncommented: the defaults, exactly.
+        let uncommented: String = file
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.contains(" = ") && !l.contains("(default:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let loaded: Config = Figment::new()
+            .merge(Toml::string(&uncommented))
+            .extract()
+            .unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+        assert_eq!(format!("{loaded:?}"), format!("{:?}", Config::default()));
     }
 
     #[test]
