@@ -67,6 +67,9 @@ impl TestApp {
             frontend_url: FRONTEND.into(),
             public_url: Some(PUBLIC.into()),
             mail_retry_delay: 1,
+            // A loaded two-core machine can take seconds over SQLite's fsyncs; the tests of
+            // the timeout itself set their own.
+            database_acquire_timeout: 10,
             ..Config::default()
         };
         tweak(&mut config);
