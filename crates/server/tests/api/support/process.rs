@@ -63,6 +63,7 @@ impl ServeProcess {
             .env("TESSERA_EMAIL_DIR", dir.join("mail"))
             .env("TESSERA_LOG_FORMAT", "json")
             .env("RUST_LOG", "debug")
+            .env("TESSERA_DATABASE_ACQUIRE_TIMEOUT", "10")
             .envs(settings.iter().map(|(k, v)| (k, v)))
             .stderr(Stdio::piped())
             .stdout(Stdio::null());
