@@ -42,6 +42,21 @@ pub enum Conflict {
     Service(String),
 }
 
+impl Conflict {
+    /// The conflict in a few words, to count rows by (its `Display` names the row's values).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::IdTaken(_) => "id taken by another account",
+            Self::EmailCase { .. } => "address differing only by case",
+            Self::EmailTaken(_) => "address taken",
+            Self::UsernameTaken => "username taken",
+            Self::NoAccount => "account not imported",
+            Self::FactorTaken => "TOTP factor there already",
+            Self::Service(_) => "service name refused",
+        }
+    }
+}
+
 /// A TOTP factor as another system held it (its secret in the clear, sealed here).
 #[derive(Debug, Clone)]
 pub struct ImportedFactor {

@@ -118,7 +118,7 @@ impl Run<'_> {
                         fit.push(user);
                         labels.push(label);
                     }
-                    Err(why) => tally.skip(&label, &why.to_string()),
+                    Err(why) => tally.skip(&label, why.kind(), &why.to_string()),
                 }
             }
             let outcomes = self
@@ -213,7 +213,9 @@ impl Run<'_> {
                     totp::Device::Unconfirmed => {
                         tally.ignore("unconfirmed devices (never proved by a code)")
                     }
-                    totp::Device::Unfit(why) => tally.skip(&label, &why),
+                    totp::Device::Unfit(why) => {
+                        tally.skip(&label, "device Tessera cannot represent", &why)
+                    }
                 }
             }
             let outcomes = self
@@ -232,12 +234,13 @@ impl Run<'_> {
             }
         }
         if departures.tolerance > 0 {
-            tally.ignore(&format!("a tolerance other than one step on {} devices (Tessera allows one step either way)", departures.tolerance));
+            let n = departures.tolerance;
+            tally.notes.push(format!("{n} devices allowed another tolerance than one step; Tessera allows one step either way"));
         }
         if departures.drift > 0 {
-            tally.ignore(&format!(
-                "the recorded clock drift of {} devices (Tessera keeps none)",
-                departures.drift
+            let n = departures.drift;
+            tally.notes.push(format!(
+                "{n} devices had a recorded clock drift; Tessera keeps none"
             ));
         }
         Ok(tally)
@@ -261,7 +264,11 @@ impl Run<'_> {
                 tally.read += 1;
                 let label = format!("service {id} ({name})");
                 if let DjangoHash::Unknown(hasher) = DjangoHash::classify(&hash) {
-                    tally.skip(&label, &format!("unknown password hasher {hasher:?}"));
+                    tally.skip(
+                        &label,
+                        "unknown password hasher",
+                        &format!("unknown password hasher {hasher:?}"),
+                    );
                     continue;
                 }
                 let hash = StoredHash::from_stored(hash);

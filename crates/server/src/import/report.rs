@@ -20,6 +20,8 @@ pub struct Tally {
     pub skipped: u64,
     /// Rows deliberately left behind (no skip): why, and how many.
     pub ignored: BTreeMap<String, u64>,
+    /// What the rows taken in lost on the way (settings Tessera does not keep).
+    pub notes: Vec<String>,
     by_reason: BTreeMap<String, u64>,
     listed: Vec<String>,
 }
@@ -33,6 +35,7 @@ impl Tally {
             present: 0,
             skipped: 0,
             ignored: BTreeMap::new(),
+            notes: Vec::new(),
             by_reason: BTreeMap::new(),
             listed: Vec::new(),
         }
@@ -42,19 +45,14 @@ impl Tally {
         match outcome {
             Imported::New => self.new += 1,
             Imported::Present => self.present += 1,
-            Imported::Skipped(why) => self.skip(row, &why.to_string()),
+            Imported::Skipped(why) => self.skip(row, why.kind(), &why.to_string()),
         }
     }
 
-    pub fn skip(&mut self, row: &str, reason: &str) {
+    /// A row not taken in: `kind` counts it, `reason` says why for this row.
+    pub fn skip(&mut self, row: &str, kind: &str, reason: &str) {
         self.skipped += 1;
-        let kind = reason
-            .split(['"', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
-            .next();
-        *self
-            .by_reason
-            .entry(kind.unwrap_or(reason).trim().to_owned())
-            .or_default() += 1;
+        *self.by_reason.entry(kind.to_owned()).or_default() += 1;
         if self.listed.len() < LISTED {
             self.listed.push(format!("  skipped {row}: {reason}"));
         }
@@ -74,12 +72,13 @@ impl Tally {
         out.extend(self.listed.iter().cloned());
         if self.skipped as usize > self.listed.len() {
             for (reason, n) in &self.by_reason {
-                out.push(format!("  skipped {n}: {reason}…"));
+                out.push(format!("  skipped in all: {n} ({reason})"));
             }
         }
         for (why, n) in &self.ignored {
             out.push(format!("  not carried over ({n}): {why}"));
         }
+        out.extend(self.notes.iter().map(|note| format!("  note: {note}")));
         out
     }
 }

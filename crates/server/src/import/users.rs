@@ -123,8 +123,21 @@ pub enum Unfit {
     EmailTwice(String, i64),
     #[error("unknown password hasher {0:?}")]
     Hasher(String),
-    #[error("no username")]
+    #[error("the username is longer than 150 characters")]
     Username,
+}
+
+impl Unfit {
+    /// In a few words, to count rows by.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Email(_) => "address that does not parse",
+            Self::EmailCase { .. } => "address differing only by case",
+            Self::EmailTwice(..) => "address twice",
+            Self::Hasher(_) => "unknown password hasher",
+            Self::Username => "username too long",
+        }
+    }
 }
 
 /// What has been seen of the source so far: duplicate addresses (Django's uniqueness is
