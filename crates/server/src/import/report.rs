@@ -113,7 +113,7 @@ impl Progress {
 
     pub fn finish(self) {
         if let Some(bar) = self.bar {
-            bar.finish();
+            bar.finish_and_clear();
         }
     }
 }
