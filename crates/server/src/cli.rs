@@ -22,7 +22,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
     /// Let a `user` or `service` command create a new SQLite database when there is none
-    /// (`serve` and `migrate` always may).
+    /// (`serve`, `migrate` and `import` always may).
     #[arg(long, global = true)]
     pub create: bool,
     #[command(subcommand)]
@@ -174,7 +174,14 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
             allow_skips,
             batch,
         }) => {
-            let accounts = offline_accounts(&config).await?;
+            // Django's tokens and links need Django's key: never a generated one.
+            if config.secret_key.is_none() {
+                return Err(
+                    "set TESSERA_SECRET_KEY to Django's SECRET_KEY before importing".into(),
+                );
+            }
+            // Filling a new database is what an import is for, as `migrate` makes one.
+            let accounts = offline_accounts(&config, true).await?;
             let options = crate::import::Options {
                 url,
                 user_table,
