@@ -150,6 +150,26 @@ pub(crate) async fn touch<'e>(
     Ok(())
 }
 
+/// Blacklist one refresh token; `false` when it already was.
+pub(crate) async fn blacklist_jti<'e>(
+    db: impl Executor<'e, Database = Db>,
+    jti: &str,
+    at: i64,
+    expires_at: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (jti) DO NOTHING",
+        jti,
+        at,
+        expires_at
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Blacklist the unexpired refresh tokens of a session.
 pub(crate) async fn blacklist_session<'e>(
     db: impl Executor<'e, Database = Db>,

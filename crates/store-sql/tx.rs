@@ -4,7 +4,7 @@
 
 use crate::Db;
 use crate::two_factor as tf;
-use crate::{backend, emails, outbox, sessions, users};
+use crate::{backend, emails, ids, import, outbox, sessions, users};
 use async_trait::async_trait;
 use sqlx::Transaction;
 use tessera_core::Timestamp;
@@ -12,7 +12,9 @@ use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::mail::NewMail;
 use tessera_core::passwords::StoredHash;
 use tessera_core::ports::{CodePurpose, StoreError, Tx};
-use tessera_core::records::{ChallengeRecord, EmailUndoRecord, SessionRecord, TotpFactorRecord};
+use tessera_core::records::{
+    ChallengeRecord, EmailUndoRecord, ImportedTokenRecord, SessionRecord, TotpFactorRecord,
+};
 use tessera_core::tokens::Claims;
 
 pub(crate) struct StoreTx {
@@ -175,16 +177,7 @@ impl Tx for StoreTx {
     }
 
     async fn blacklist(&mut self, claims: &Claims, now: Timestamp) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query!(
-            "INSERT INTO blacklisted_tokens (jti, blacklisted_at, expires_at) VALUES ($1, $2, $3)
-             ON CONFLICT (jti) DO NOTHING",
-            claims.jti, now.0, claims.exp
-        )
-            .execute(&mut *self.tx)
-            .await
-            .map_err(backend)?;
-        Ok(done.rows_affected() == 1)
+        sessions::blacklist_jti(&mut *self.tx, &claims.jti, now.0, claims.exp).await
     }
 
     async fn put_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<(), StoreError> {
@@ -281,6 +274,29 @@ impl Tx for StoreTx {
 
     async fn clear_code_failures(&mut self, user: UserId) -> Result<(), StoreError> {
         tf::forget_failures(&mut *self.tx, user, None).await
+    }
+
+    async fn import_user(&mut self, user: &User) -> Result<bool, StoreError> {
+        import::user(&mut *self.tx, user).await
+    }
+
+    async fn follow_imported_ids(&mut self, highest: UserId) -> Result<(), StoreError> {
+        ids::follow_imported(&mut self.tx, highest.0).await
+    }
+
+    async fn import_refresh_token(
+        &mut self,
+        token: &ImportedTokenRecord,
+    ) -> Result<bool, StoreError> {
+        let fresh = import::outstanding(&mut *self.tx, token).await?;
+        if let Some(at) = token.blacklisted_at {
+            sessions::blacklist_jti(&mut *self.tx, &token.jti, at, token.expires_at).await?;
+        }
+        Ok(fresh)
+    }
+
+    async fn import_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<bool, StoreError> {
+        import::totp_factor(&mut *self.tx, factor).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

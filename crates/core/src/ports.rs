@@ -7,8 +7,8 @@ use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::mail::NewMail;
 use crate::passwords::StoredHash;
 use crate::records::{
-    BearerRecord, ChallengeRecord, EmailUndoRecord, MailRecord, OutstandingRecord, SessionRecord,
-    TotpFactorRecord,
+    BearerRecord, ChallengeRecord, EmailUndoRecord, ImportedTokenRecord, MailRecord,
+    OutstandingRecord, SessionRecord, TotpFactorRecord,
 };
 use crate::tokens::Claims;
 use async_trait::async_trait;
@@ -336,6 +336,21 @@ pub trait Tx: Send {
     async fn note_code_failure(&mut self, user: UserId, now: Timestamp) -> Result<(), StoreError>;
     /// Forget the account's wrong codes (after a success).
     async fn clear_code_failures(&mut self, user: UserId) -> Result<(), StoreError>;
+
+    /// Take in an account from another system with its own id and every field as given;
+    /// `false` (nothing written) when its id, address or username is taken.
+    async fn import_user(&mut self, user: &User) -> Result<bool, StoreError>;
+    /// Let the ids of accounts created from now on be above every id taken and above
+    /// `highest` (after `import_user` wrote ids of its own).
+    async fn follow_imported_ids(&mut self, highest: UserId) -> Result<(), StoreError>;
+    /// Take in a refresh token another system issued (and its blacklisting); `false` when it
+    /// is known already or its account does not exist here.
+    async fn import_refresh_token(
+        &mut self,
+        token: &ImportedTokenRecord,
+    ) -> Result<bool, StoreError>;
+    /// Take in a TOTP factor; `false` when the account has one already or does not exist.
+    async fn import_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<bool, StoreError>;
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

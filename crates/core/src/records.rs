@@ -180,3 +180,14 @@ pub struct OutstandingRecord {
     pub rotated_at: Option<i64>,
     pub blacklisted: bool,
 }
+
+/// A refresh token another system issued (SimpleJWT's outstanding token), taken in by jti,
+/// with when it was blacklisted there, if it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedTokenRecord {
+    pub jti: String,
+    pub user_id: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub blacklisted_at: Option<i64>,
+}

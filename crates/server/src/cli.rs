@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user create`.
+//! The command line: `serve`, `migrate`, `user create`, `service …`, `keys generate`, `import django`.
 
 use crate::app;
 use crate::config::Config;
@@ -22,7 +22,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
     /// Let a `user` or `service` command create a new SQLite database when there is none
-    /// (`serve` and `migrate` always may).
+    /// (`serve`, `migrate` and `import` always may).
     #[arg(long, global = true)]
     pub create: bool,
     #[command(subcommand)]
@@ -44,6 +44,32 @@ pub enum Command {
     /// Signing keys for asymmetric JWT algorithms.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Take in the accounts of another system.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Read a Django database (Djoser or the Auth API; sqlite://PATH or postgres://…) and take
+    /// in its users, SimpleJWT refresh tokens, django-otp TOTP devices and services.
+    /// TESSERA_SECRET_KEY must be Django's SECRET_KEY for its links and tokens to work.
+    Django {
+        /// The Django database URL.
+        url: String,
+        /// The user table, when it is not found by itself.
+        #[arg(long)]
+        user_table: Option<String>,
+        /// Read and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Exit with success even when rows were skipped.
+        #[arg(long)]
+        allow_skips: bool,
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 1000)]
+        batch: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,6 +166,30 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
                 out.display()
             );
             Ok(())
+        }
+        Command::Import(ImportCommand::Django {
+            url,
+            user_table,
+            dry_run,
+            allow_skips,
+            batch,
+        }) => {
+            // Django's tokens and links need Django's key: never a generated one.
+            if config.secret_key.is_none() {
+                return Err(
+                    "set TESSERA_SECRET_KEY to Django's SECRET_KEY before importing".into(),
+                );
+            }
+            // Filling a new database is what an import is for, as `migrate` makes one.
+            let accounts = offline_accounts(&config, true).await?;
+            let options = crate::import::Options {
+                url,
+                user_table,
+                dry_run,
+                allow_skips,
+                batch,
+            };
+            crate::import::django(&accounts, &options).await
         }
         Command::User(UserCommand::Create {
             email,

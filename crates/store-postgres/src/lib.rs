@@ -2,6 +2,8 @@
 
 mod claim;
 mod emails;
+mod ids;
+mod import;
 mod migrations;
 mod outbox;
 mod services;

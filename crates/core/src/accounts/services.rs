@@ -119,7 +119,7 @@ impl Accounts {
     }
 }
 
-fn valid_name(name: &str) -> Result<(), ServiceError> {
+pub(super) fn valid_name(name: &str) -> Result<(), ServiceError> {
     let ok = (1..=64).contains(&name.len())
         && name
             .chars()

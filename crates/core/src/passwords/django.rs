@@ -1,23 +1,63 @@
-//! Verification of hashes made by Django's `PBKDF2PasswordHasher` and `Argon2PasswordHasher`.
+//! Verification of hashes made by Django's hashers: `pbkdf2_sha256`, `pbkdf2_sha1`, `argon2`,
+//! `bcrypt_sha256`, `bcrypt` and `scrypt` (never written: a login upgrades them to Argon2id).
 
 use super::hasher::Buffers;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use subtle::ConstantTimeEq;
 
-/// Verify `password` against a Django-format hash. `None` when the format is not Django's.
-pub fn verify(password: &str, encoded: &str, buffers: &Buffers) -> Option<bool> {
-    if let Some(rest) = encoded.strip_prefix("pbkdf2_sha256$") {
-        return Some(verify_pbkdf2(password, rest));
-    }
-    if let Some(phc) = encoded.strip_prefix("argon2") {
-        return Some(super::hasher::verify_phc(password, phc, buffers));
-    }
-    None
+/// The Django hashers Tessera verifies, by the prefix Django writes before the first `$`.
+pub const KNOWN_HASHERS: [&str; 6] = [
+    "pbkdf2_sha256",
+    "pbkdf2_sha1",
+    "argon2",
+    "bcrypt_sha256",
+    "bcrypt",
+    "scrypt",
+];
+
+/// What a stored Django password is to Tessera.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DjangoHash {
+    /// Made by a hasher Tessera verifies.
+    Known,
+    /// `!…`: `set_unusable_password()`; no password matches it, here as in Django.
+    Unusable,
+    /// Made by a hasher Tessera does not verify (its name).
+    Unknown(String),
 }
 
-/// `iterations$salt$base64(hash)` for PBKDF2-HMAC-SHA256, as Django writes it.
-fn verify_pbkdf2(password: &str, rest: &str) -> bool {
+impl DjangoHash {
+    pub fn classify(encoded: &str) -> Self {
+        if encoded.starts_with('!') {
+            return Self::Unusable;
+        }
+        let algorithm = encoded.split('$').next().unwrap_or("");
+        if KNOWN_HASHERS.contains(&algorithm) {
+            Self::Known
+        } else {
+            Self::Unknown(algorithm.chars().take(40).collect())
+        }
+    }
+}
+
+/// Verify `password` against a Django-format hash. `None` when the format is not Django's.
+pub fn verify(password: &str, encoded: &str, buffers: &Buffers) -> Option<bool> {
+    let (algorithm, rest) = encoded.split_once('$')?;
+    Some(match algorithm {
+        "pbkdf2_sha256" => verify_pbkdf2::<sha2::Sha256>(password, rest),
+        "pbkdf2_sha1" => verify_pbkdf2::<sha1::Sha1>(password, rest),
+        // Django writes `argon2` before the PHC string, whose own `$` leads it.
+        "argon2" => super::hasher::verify_phc(password, &encoded["argon2".len()..], buffers),
+        "bcrypt_sha256" => verify_bcrypt(&sha256_hex(password), rest),
+        "bcrypt" => verify_bcrypt(password, rest),
+        "scrypt" => verify_scrypt(password, rest),
+        _ => return None,
+    })
+}
+
+/// `iterations$salt$base64(hash)` for PBKDF2-HMAC-SHA256 or -SHA1, as Django writes it.
+fn verify_pbkdf2<D: hmac::EagerHash>(password: &str, rest: &str) -> bool {
     let mut parts = rest.splitn(3, '$');
     let (Some(iterations), Some(salt), Some(expected)) = (parts.next(), parts.next(), parts.next())
     else {
@@ -33,6 +73,91 @@ fn verify_pbkdf2(password: &str, rest: &str) -> bool {
         return false;
     };
     let mut out = vec![0u8; expected.len().clamp(1, 64)];
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), salt.as_bytes(), iterations, &mut out);
+    pbkdf2::pbkdf2_hmac::<D>(password.as_bytes(), salt.as_bytes(), iterations, &mut out);
     out.ct_eq(&expected).into()
+}
+
+/// Django's `BCryptSHA256PasswordHasher` hashes the hex SHA-256 of the password (so long
+/// passwords are not truncated at bcrypt's 72 bytes).
+fn sha256_hex(password: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(password.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `$2b$12$…` (bcrypt's own modular format, after Django's `bcrypt$` or `bcrypt_sha256$`).
+fn verify_bcrypt(password: &str, modular: &str) -> bool {
+    // Costs above 16 (65,536 rounds, seconds per check) are refused rather than computed.
+    let cost = modular
+        .split('$')
+        .nth(2)
+        .and_then(|c| c.parse::<u32>().ok());
+    if !cost.is_some_and(|c| (4..=16).contains(&c)) || password.len() > 72 {
+        // Python's bcrypt (5.x) refuses passwords over 72 bytes, so Django never matched one.
+        return false;
+    }
+    bcrypt::verify(password, modular).unwrap_or(false)
+}
+
+/// `n$salt$r$p$base64(hash)` for scrypt with a 64-byte key, as Django writes it.
+fn verify_scrypt(password: &str, rest: &str) -> bool {
+    let parts: Vec<&str> = rest.splitn(5, '$').collect();
+    let [n, salt, r, p, expected] = parts[..] else {
+        return false;
+    };
+    let (Ok(n), Ok(r), Ok(p)) = (n.parse::<u64>(), r.parse::<u32>(), p.parse::<u32>()) else {
+        return false;
+    };
+    // A power of two up to 2^20, and at most 256 MiB of work memory (128 · n · r · p).
+    if !n.is_power_of_two() || n > 1 << 20 || u64::from(r) * u64::from(p) * n * 128 > 256 << 20 {
+        return false;
+    }
+    let Ok(expected) = STANDARD.decode(expected) else {
+        return false;
+    };
+    let Ok(params) = scrypt::Params::new(n.trailing_zeros() as u8, r, p) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len().clamp(1, 128)];
+    scrypt::scrypt(password.as_bytes(), salt.as_bytes(), &params, &mut out).is_ok()
+        && bool::from(out.ct_eq(&expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Made by Django 5.2.19's `make_password("ñandú pass", hasher=…)` (bcrypt 5.0.0).
+    const VECTORS: [&str; 4] = [
+        "pbkdf2_sha1$1000000$ufKV4aTPHkh2zMzGDi4Kqp$j9Zaf7QufKagoZGjCaz2F1Y3lkY=",
+        "bcrypt_sha256$$2b$12$P8Un6d.JnfCECtVoqZCmv.O3DQI.eRRR6HK.sdP1Ga/cIhio7LUku",
+        "bcrypt$$2b$12$svAxme.x.NX2YUkA6TQXB.R4wlHebg2m1H321MJQX2oGMihwmxyYy",
+        "scrypt$16384$QQrv74nuVfFfSKYtr1KjcC$8$5$lyN0ZlLdJErbKrsiLOgoK7EUArNAy4K/pnX1ksYWB+SyJuW6EqdQpGOAGTmevcAuyTDeKxCrapl2M3IfKsEe8A==",
+    ];
+
+    #[test]
+    fn django_hashes_verify() {
+        let buffers = Buffers::for_tests();
+        for encoded in VECTORS {
+            assert_eq!(
+                verify("ñandú pass", encoded, &buffers),
+                Some(true),
+                "{encoded}"
+            );
+            assert_eq!(
+                verify("nandu pass", encoded, &buffers),
+                Some(false),
+                "{encoded}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_and_unusable_hashes_are_not_django_formats() {
+        let buffers = Buffers::for_tests();
+        assert_eq!(verify("x", "md5$salt$abc", &buffers), None);
+        assert_eq!(verify("x", "!unusable", &buffers), None);
+        assert_eq!(verify("x", "scrypt$3$salt$8$1$AAAA", &buffers), Some(false));
+        assert_eq!(verify("x", "bcrypt$$2b$31$abc", &buffers), Some(false));
+    }
 }

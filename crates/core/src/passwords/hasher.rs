@@ -169,6 +169,11 @@ impl Buffers {
         }
     }
 
+    #[cfg(test)]
+    pub(super) fn for_tests() -> Self {
+        Self::new(0)
+    }
+
     /// A buffer of `blocks` blocks: a pooled one when that is the configured size.
     fn take(&self, blocks: usize) -> Vec<Block> {
         let pooled =

@@ -4,5 +4,6 @@ mod django;
 mod hasher;
 mod validation;
 
+pub use django::{DjangoHash, KNOWN_HASHERS};
 pub use hasher::{HashError, HasherConfig, PasswordHasher, StoredHash, Verification};
 pub use validation::{PasswordPolicy, PasswordProblem, UserAttribute, UserAttributes};

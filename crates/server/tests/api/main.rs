@@ -22,6 +22,8 @@ mod djoser_jwt;
 mod djoser_register;
 mod djoser_users;
 mod first_start;
+mod import_django;
+mod import_django_tokens;
 mod json_errors;
 mod jwks;
 mod legacy_hashes;

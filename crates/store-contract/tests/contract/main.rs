@@ -6,6 +6,7 @@
 mod support;
 
 mod accounts;
+mod import;
 mod outbox;
 mod sessions;
 mod two_factor;

@@ -28,6 +28,12 @@ impl TestClock {
         self.offset.fetch_add(secs, Ordering::SeqCst);
     }
 
+    /// Stop the clock at Unix time `at` (a moment another system's tokens were made at).
+    pub fn freeze_at(&self, at: i64) {
+        self.offset.store(0, Ordering::SeqCst);
+        self.frozen_at.store(at, Ordering::SeqCst);
+    }
+
     /// Stop the clock where it is: from now on only `advance` moves it.
     pub fn freeze(&self) {
         self.frozen_at.store(SystemClock.now().0, Ordering::SeqCst);

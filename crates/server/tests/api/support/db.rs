@@ -180,18 +180,22 @@ impl Drop for TestDb {
         if let Some(dir) = self.dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
-        let Some(admin_url) = self.admin_url.take() else {
-            return;
-        };
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            if let Ok(runtime) = runtime {
-                runtime.block_on(drop_database(Some(admin_url), &name));
-            }
-        })
-        .join();
+        if let Some(admin_url) = self.admin_url.take() {
+            drop_on_a_thread(admin_url, self.name.clone());
+        }
     }
+}
+
+/// Drop a PostgreSQL database from a thread of its own (the caller's runtime may be the one
+/// unwinding).
+pub(super) fn drop_on_a_thread(admin_url: String, name: String) {
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        if let Ok(runtime) = runtime {
+            runtime.block_on(drop_database(Some(admin_url), &name));
+        }
+    })
+    .join();
 }
