@@ -27,6 +27,7 @@ mod legacy_hashes;
 mod lockout_per_account;
 mod log_paths;
 mod login_lockout;
+mod mail_console;
 mod mail_delivery;
 mod mail_outbox;
 mod mail_two_instances;

@@ -12,6 +12,7 @@ mod two_factor;
 pub use black_hole::BlackHole;
 pub use browser::{Browser, csrf_input};
 pub use clock::TestClock;
+pub use db::TestDb;
 pub use forwarder::Forwarder;
 pub use process::{ServeProcess, free_port};
 pub use smtp::SmtpSink;
