@@ -48,7 +48,7 @@ pub struct Pages {
 impl Pages {
     /// The pages of `site_name`, reached at `public_url`.
     pub fn new(site_name: &str, public_url: &str) -> Self {
-        let mut env = Environment::new();
+        let mut env = tessera_templates::environment();
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .expect("built-in page templates parse");

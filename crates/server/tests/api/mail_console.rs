@@ -55,6 +55,7 @@ async fn the_console_prints_the_activation_link_whole_and_it_activates() {
         out.contains("Subject: Account activation on Tessera Café\n"),
         "{out}"
     );
+    assert!(out.contains(&format!("<a href=\"{link}\">")), "{out}");
     assert!(!out.contains("=\n") && !out.contains("=3D"), "{out}");
     let (uid, token) = link
         .strip_prefix(&prefix)

@@ -29,6 +29,7 @@ mod log_paths;
 mod login_lockout;
 mod mail_console;
 mod mail_delivery;
+mod mail_links;
 mod mail_outbox;
 mod mail_two_instances;
 mod rate_limits;
