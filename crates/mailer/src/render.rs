@@ -96,6 +96,7 @@ mod tests {
             codes_left: Some(9),
             new_email: Some("new@x.io".into()),
             attachment: None,
+            login_by: None,
         };
         for kind in [
             MailKind::Activation,
