@@ -237,6 +237,11 @@ impl Accounts {
         &self.links.site_name
     }
 
+    /// The frontend's base URL, where Tessera's final pages lead back to.
+    pub fn frontend_url(&self) -> &str {
+        &self.links.frontend_url
+    }
+
     /// Where Tessera itself is reached from outside.
     pub fn public_url(&self) -> &str {
         &self.links.public_url

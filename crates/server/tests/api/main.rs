@@ -32,6 +32,7 @@ mod mail_delivery;
 mod mail_links;
 mod mail_outbox;
 mod mail_two_instances;
+mod pages_layout;
 mod rate_limits;
 mod redis_limits;
 mod revocation;
