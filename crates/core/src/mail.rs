@@ -78,6 +78,18 @@ pub struct MailContext {
     /// A file sent with the mail (the data export).
     #[serde(default)]
     pub attachment: Option<Attachment>,
+    /// What the account logs in with in the dialect whose link the mail carries.
+    #[serde(default)]
+    pub login_by: Option<LoginBy>,
+}
+
+/// The name a dialect's user logs in with: the Djoser dialect's is the e-mail address, the
+/// Auth API's the username.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginBy {
+    Email,
+    Username,
 }
 
 /// A file attached to a mail.

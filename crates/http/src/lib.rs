@@ -43,6 +43,7 @@ impl AppState {
         let pages = Arc::new(pages::Pages::new(
             accounts.site_name(),
             accounts.public_url(),
+            accounts.frontend_url(),
         ));
         Self {
             accounts,

@@ -2,6 +2,7 @@
 //! through a transport (console, SMTP, .eml files), several at once, retrying with
 //! exponential backoff.
 
+mod console;
 mod lane;
 mod render;
 mod smtp;

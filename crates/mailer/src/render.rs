@@ -1,6 +1,6 @@
 //! `Renderer`: subject, text and HTML for each mail kind, from the templates in `templates/`.
 
-use minijinja::{AutoEscape, Environment};
+use minijinja::Environment;
 use tessera_core::mail::{MailContext, MailKind};
 
 macro_rules! templates {
@@ -52,14 +52,7 @@ impl Default for Renderer {
 
 impl Renderer {
     pub fn new() -> Self {
-        let mut env = Environment::new();
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") {
-                AutoEscape::Html
-            } else {
-                AutoEscape::None
-            }
-        });
+        let mut env = tessera_templates::environment();
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .expect("built-in mail templates parse");
@@ -103,6 +96,7 @@ mod tests {
             codes_left: Some(9),
             new_email: Some("new@x.io".into()),
             attachment: None,
+            login_by: None,
         };
         for kind in [
             MailKind::Activation,
@@ -127,6 +121,8 @@ mod tests {
         }
         let m = r.render(MailKind::Activation, &ctx).unwrap();
         assert!(m.text.contains("https://app.example/activate/MQ/abc-123"));
+        let link = "<a href=\"https://app.example/activate/MQ/abc-123\">";
+        assert!(m.html.contains(link), "{}", m.html);
         let m = r.render(MailKind::LoginCode, &ctx).unwrap();
         assert!(m.text.contains("123456") && m.html.contains("<strong>123456</strong>"));
         let m = r.render(MailKind::RecoveryCodeUsed, &ctx).unwrap();

@@ -70,6 +70,10 @@ impl Transport {
     /// Deliver one mail within the deadline.
     pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), TransportError> {
         let message = self.message(to, mail)?;
+        if let Kind::Console = self.kind {
+            crate::console::print(&self.from, to, mail);
+            return Ok(());
+        }
         tokio::time::timeout(self.timeout, self.deliver(message))
             .await
             .unwrap_or(Err(TransportError::TimedOut(self.timeout)))
@@ -91,11 +95,7 @@ impl Transport {
     async fn deliver(&self, message: Message) -> Result<(), TransportError> {
         let failed = |e: &dyn std::fmt::Display| TransportError::Delivery(e.to_string());
         match &self.kind {
-            Kind::Console => {
-                let raw = String::from_utf8_lossy(&message.formatted()).into_owned();
-                println!("{raw}\n{}", "-".repeat(79));
-                Ok(())
-            }
+            Kind::Console => Ok(()),
             Kind::Smtp(smtp) => smtp
                 .send(message.envelope(), &message.formatted())
                 .await

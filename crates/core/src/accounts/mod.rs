@@ -49,7 +49,7 @@ pub use verification::VerifyEmailError;
 
 use crate::domain::{EmailAddress, User};
 use crate::limits::Limiter;
-use crate::mail::{MailContext, MailKind, NewMail};
+use crate::mail::{LoginBy, MailContext, MailKind, NewMail};
 use crate::passwords::{
     HashError, PasswordHasher, PasswordPolicy, PasswordProblem, UserAttributes,
 };
@@ -122,6 +122,15 @@ impl Link {
             Self::PasswordReset | Self::ResetPage => MailKind::PasswordReset,
             Self::EmailReset => MailKind::EmailReset,
             Self::VerifyEmail => MailKind::EmailVerification,
+        }
+    }
+
+    /// The frontend's links are the Djoser dialect's, whose users log in with their address;
+    /// Tessera's own pages are the Auth API's, whose users log in with their username.
+    fn login_by(self) -> LoginBy {
+        match self {
+            Self::Activation | Self::PasswordReset | Self::EmailReset => LoginBy::Email,
+            Self::ResetPage | Self::VerifyEmail => LoginBy::Username,
         }
     }
 }
@@ -230,6 +239,11 @@ impl Accounts {
         &self.links.site_name
     }
 
+    /// The frontend's base URL, where Tessera's final pages lead back to.
+    pub fn frontend_url(&self) -> &str {
+        &self.links.frontend_url
+    }
+
     /// Where Tessera itself is reached from outside.
     pub fn public_url(&self) -> &str {
         &self.links.public_url
@@ -280,6 +294,7 @@ impl Accounts {
         let mut mail = self.mail_for(user, link.mail_kind());
         mail.context.url = Some(self.links.url(link, &uid, &token));
         mail.context.uid = Some(uid);
+        mail.context.login_by = Some(link.login_by());
         if link == Link::VerifyEmail {
             let code = self
                 .new_mailed_code(tx, user, CodePurpose::VerifyEmail)
@@ -340,6 +355,7 @@ impl Accounts {
             new_email: None,
             codes_left: None,
             attachment: None,
+            login_by: None,
         }
     }
 

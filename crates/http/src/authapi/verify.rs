@@ -1,5 +1,5 @@
 //! `verify_email/`: send a verification mail, confirm by POST of its uid/token, or follow
-//! the mailed link to a small HTML page.
+//! the mailed link to a page laid out as the reset pages are.
 
 use super::errors;
 use crate::AppState;
@@ -11,7 +11,8 @@ use crate::limits::Rule;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
+use minijinja::{Value as PageValues, context};
 use serde_json::{Value, json};
 use tessera_core::accounts::VerifyEmailError;
 
@@ -70,18 +71,18 @@ pub async fn follow_link(
     Path((uid, token)): Path<(String, String)>,
 ) -> Response {
     match state.accounts.confirm_verification(&uid, &token).await {
-        Ok(_) => (StatusCode::OK, Html(VERIFIED)).into_response(),
+        Ok(_) => state.pages.render(
+            StatusCode::OK,
+            "email_verified.html",
+            "E-mail address verified",
+            context! { back => true },
+        ),
         Err(VerifyEmailError::Internal(e)) => ApiError::internal(&e).into_response(),
-        Err(_) => (StatusCode::BAD_REQUEST, Html(INVALID)).into_response(),
+        Err(_) => state.pages.render(
+            StatusCode::BAD_REQUEST,
+            "email_verify_invalid.html",
+            "Invalid link",
+            PageValues::UNDEFINED,
+        ),
     }
 }
-
-// Plain pages with no external assets; constant texts, so nothing needs escaping.
-const VERIFIED: &str = concat!(
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>E-mail address verified</title></head>",
-    "<body><main><h1>E-mail address verified</h1><p>Your e-mail address is verified. You can close this page.</p></main></body></html>"
-);
-const INVALID: &str = concat!(
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invalid link</title></head>",
-    "<body><main><h1>Invalid link</h1><p>This verification link is invalid or has expired. Ask for a new one.</p></main></body></html>"
-);

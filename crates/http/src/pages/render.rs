@@ -1,4 +1,5 @@
-//! `Pages`: the HTML templates in `templates/`, HTML-escaped, rendered with the site name.
+//! `Pages`: the HTML templates in `templates/`, HTML-escaped, rendered with the site name and
+//! the frontend's URL (where the final pages lead back to).
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -34,11 +35,21 @@ const TEMPLATES: &[(&str, &str)] = &[
         "email_undo_done.html",
         include_str!("../../templates/email_undo_done.html"),
     ),
+    (
+        "email_verified.html",
+        include_str!("../../templates/email_verified.html"),
+    ),
+    (
+        "email_verify_invalid.html",
+        include_str!("../../templates/email_verify_invalid.html"),
+    ),
 ];
 
 pub struct Pages {
     env: Environment<'static>,
     site_name: String,
+    /// Where the final pages (reset done, address verified, change undone) lead back to.
+    frontend_url: String,
     /// Served over HTTPS: cookies get the `Secure` attribute.
     secure: bool,
     /// `scheme://host[:port]` of `TESSERA_PUBLIC_URL`: where form posts may come from.
@@ -47,8 +58,8 @@ pub struct Pages {
 
 impl Pages {
     /// The pages of `site_name`, reached at `public_url`.
-    pub fn new(site_name: &str, public_url: &str) -> Self {
-        let mut env = Environment::new();
+    pub fn new(site_name: &str, public_url: &str, frontend_url: &str) -> Self {
+        let mut env = tessera_templates::environment();
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .expect("built-in page templates parse");
@@ -56,6 +67,7 @@ impl Pages {
         Self {
             env,
             site_name: site_name.to_owned(),
+            frontend_url: frontend_url.to_owned(),
             secure: public_url.starts_with("https://"),
             origin: super::origin::origin_of(public_url).unwrap_or_default(),
         }
@@ -77,7 +89,12 @@ impl Pages {
         title: &str,
         values: Value,
     ) -> Response {
-        let ctx = context! { site_name => &self.site_name, title => title, ..values };
+        let ctx = context! {
+            site_name => &self.site_name,
+            frontend_url => &self.frontend_url,
+            title => title,
+            ..values
+        };
         match self.env.get_template(template).and_then(|t| t.render(ctx)) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
@@ -98,7 +115,11 @@ mod tests {
 
     #[test]
     fn pages_render_and_escape() {
-        let pages = Pages::new("Tess <&> era", "http://127.0.0.1:8000");
+        let pages = Pages::new(
+            "Tess <&> era",
+            "http://127.0.0.1:8000",
+            "https://app.example/",
+        );
         for (name, _) in TEMPLATES.iter().filter(|(n, _)| *n != "base.html") {
             let r = pages.render(
                 StatusCode::OK,

@@ -99,7 +99,7 @@ pub async fn complete(State(state): State<AppState>) -> Response {
         StatusCode::OK,
         "password_reset_complete.html",
         "Password reset complete",
-        Value::UNDEFINED,
+        context! { back => true },
     )
 }
 

@@ -61,7 +61,7 @@ pub async fn undo(
             StatusCode::OK,
             "email_undo_done.html",
             "E-mail change undone",
-            context! { old_email => restored.as_str() },
+            context! { old_email => restored.as_str(), back => true },
         ),
         Err(UndoEmailError::InvalidLink) => invalid(&state, StatusCode::BAD_REQUEST),
         Err(UndoEmailError::Taken) => state.pages.render(

@@ -14,6 +14,7 @@ mod two_factor;
 pub use black_hole::BlackHole;
 pub use browser::{Browser, csrf_input};
 pub use clock::TestClock;
+pub use db::TestDb;
 pub use django::{DjangoSource, django_app, django_facts};
 pub use forwarder::Forwarder;
 pub use process::{ServeProcess, free_port, run_with_stdin, wait_until_up};

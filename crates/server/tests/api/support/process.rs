@@ -1,16 +1,19 @@
 //! `ServeProcess`: the real `tessera serve` binary on a SQLite file and file mail in a
 //! temporary directory (or what the test's own settings say), with its JSON debug log
-//! captured (for log-hygiene tests), stopped with SIGTERM.
+//! captured (for log-hygiene tests) and its standard output readable while it runs (the
+//! console mail backend), stopped with SIGTERM.
 
 use reqwest::StatusCode;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub struct ServeProcess {
     child: Child,
     lines: JoinHandle<Vec<String>>,
+    stdout: Arc<Mutex<Vec<u8>>>,
     pub base: String,
     pub dir: PathBuf,
 }
@@ -66,8 +69,18 @@ impl ServeProcess {
             .env("TESSERA_DATABASE_ACQUIRE_TIMEOUT", "10")
             .envs(settings.iter().map(|(k, v)| (k, v)))
             .stderr(Stdio::piped())
-            .stdout(Stdio::null());
+            .stdout(Stdio::piped());
         let mut child = command.spawn().unwrap();
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let mut out = child.stdout.take().unwrap();
+        let printed = stdout.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut chunk = [0u8; 4096];
+            while let Ok(n @ 1..) = out.read(&mut chunk) {
+                printed.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
         let stderr = child.stderr.take().unwrap();
         let lines = std::thread::spawn(move || {
             use std::io::BufRead;
@@ -81,9 +94,15 @@ impl ServeProcess {
         Self {
             child,
             lines,
+            stdout,
             base,
             dir,
         }
+    }
+
+    /// What the process printed on its standard output so far.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
     }
 
     /// The `.eml` files the file backend wrote so far.
