@@ -335,7 +335,11 @@ pub fn example_toml() -> String {
 fn toml_literal(default: &str) -> Option<String> {
     let value = default.strip_prefix('`')?.strip_suffix('`')?;
     let bare = value.parse::<i64>().is_ok() || value == "true" || value == "false";
-    Some(if bare { value.to_owned() } else { format!("{value:?}") })
+    Some(if bare {
+        value.to_owned()
+    } else {
+        format!("{value:?}")
+    })
 }
 
 #[cfg(test)]

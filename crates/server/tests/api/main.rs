@@ -32,6 +32,7 @@ mod mail_delivery;
 mod mail_outbox;
 mod mail_two_instances;
 mod rate_limits;
+mod readme_first_session;
 mod redis_limits;
 mod revocation;
 mod routes;
