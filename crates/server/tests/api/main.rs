@@ -37,6 +37,7 @@ mod mail_outbox;
 mod mail_two_instances;
 mod pages_layout;
 mod rate_limits;
+mod readme_first_session;
 mod redis_limits;
 mod revocation;
 mod routes;
