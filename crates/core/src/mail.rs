@@ -81,6 +81,9 @@ pub struct MailContext {
     /// What the account logs in with in the dialect whose link the mail carries.
     #[serde(default)]
     pub login_by: Option<LoginBy>,
+    /// The language the mail is written in: the account's.
+    #[serde(default)]
+    pub lang: crate::domain::Lang,
 }
 
 /// The name a dialect's user logs in with: the Djoser dialect's is the e-mail address, the

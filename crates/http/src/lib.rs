@@ -39,18 +39,26 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(accounts: Arc<Accounts>, proxies: TrustedProxies, limits: RateLimits) -> Self {
+    /// The state over `accounts`; the pages' templates (with the overrides in
+    /// `template_dir`) are checked here, so a broken one stops start-up.
+    pub fn new(
+        accounts: Arc<Accounts>,
+        proxies: TrustedProxies,
+        limits: RateLimits,
+        template_dir: Option<&std::path::Path>,
+    ) -> Result<Self, tessera_templates::TemplateError> {
         let pages = Arc::new(pages::Pages::new(
             accounts.site_name(),
             accounts.public_url(),
             accounts.frontend_url(),
-        ));
-        Self {
+            template_dir,
+        )?);
+        Ok(Self {
             accounts,
             pages,
             proxies: Arc::new(proxies),
             limits: Arc::new(limits),
-        }
+        })
     }
 }
 

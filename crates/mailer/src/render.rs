@@ -1,7 +1,11 @@
-//! `Renderer`: subject, text and HTML for each mail kind, from the templates in `templates/`.
+//! `Renderer`: subject, text and HTML for each mail kind, in the account's language, from the
+//! templates in `templates/` (or the operator's overrides of them).
 
-use minijinja::Environment;
-use tessera_core::mail::{MailContext, MailKind};
+use minijinja::Value;
+use std::path::Path;
+use tessera_core::domain::Lang;
+use tessera_core::mail::{LoginBy, MailContext, MailKind};
+use tessera_templates::{Library, Sources, TemplateError};
 
 macro_rules! templates {
     ($($kind:literal),* $(,)?) => {
@@ -41,23 +45,21 @@ pub struct Rendered {
 }
 
 pub struct Renderer {
-    env: Environment<'static>,
-}
-
-impl Default for Renderer {
-    fn default() -> Self {
-        Self::new()
-    }
+    library: Library,
 }
 
 impl Renderer {
-    pub fn new() -> Self {
-        let mut env = tessera_templates::environment();
-        for (name, source) in TEMPLATES {
-            env.add_template(name, source)
-                .expect("built-in mail templates parse");
-        }
-        Self { env }
+    /// The built-in templates with the overrides in `dir` (its `mail/` and `lang/`), every
+    /// one checked in every language now, so a broken override stops start-up.
+    pub fn new(dir: Option<&Path>) -> Result<Self, TemplateError> {
+        let sources = Sources {
+            folder: "mail",
+            templates: TEMPLATES,
+            sample: Value::from(minijinja::value::Serde(sample())),
+        };
+        Ok(Self {
+            library: Library::load(&sources, dir)?,
+        })
     }
 
     pub fn render(
@@ -65,10 +67,10 @@ impl Renderer {
         kind: MailKind,
         context: &MailContext,
     ) -> Result<Rendered, minijinja::Error> {
+        let ctx = Value::from(minijinja::value::Serde(context));
         let part = |suffix: &str| -> Result<String, minijinja::Error> {
-            self.env
-                .get_template(&format!("{}.{suffix}", kind.as_str()))?
-                .render(minijinja::value::Serde(context))
+            self.library
+                .render(&format!("{}.{suffix}", kind.as_str()), &ctx)
         };
         Ok(Rendered {
             subject: part("subject.txt")?.trim().replace(['\r', '\n'], " "),
@@ -79,13 +81,30 @@ impl Renderer {
     }
 }
 
+/// Every value a mail template is given, each set.
+fn sample() -> MailContext {
+    MailContext {
+        site_name: "Tessera".into(),
+        username: "ann".into(),
+        email: "ann@example.com".into(),
+        url: Some("https://app.example/activate/MQ/abc-123".into()),
+        uid: Some("MQ".into()),
+        code: Some("123456".into()),
+        codes_left: Some(9),
+        new_email: Some("new@example.com".into()),
+        attachment: None,
+        login_by: Some(LoginBy::Username),
+        lang: Lang::En,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_kind_renders_and_html_is_escaped() {
-        let r = Renderer::new();
+        let r = Renderer::new(None).unwrap();
         let ctx = MailContext {
             site_name: "Tessera <&>".into(),
             username: "ann".into(),
@@ -97,6 +116,7 @@ mod tests {
             new_email: Some("new@x.io".into()),
             attachment: None,
             login_by: None,
+            lang: Lang::En,
         };
         for kind in [
             MailKind::Activation,
@@ -129,5 +149,17 @@ mod tests {
         assert!(m.text.contains("9 are left"));
         let m = r.render(MailKind::EmailVerification, &ctx).unwrap();
         assert!(m.text.contains("once): 123456"));
+        let es = MailContext {
+            lang: Lang::Es,
+            ..ctx.clone()
+        };
+        let m = r.render(MailKind::PasswordReset, &es).unwrap();
+        assert_eq!(m.subject, "Restablecer la contraseña en Tessera <&>");
+        let fr = MailContext {
+            lang: Lang::Fr,
+            ..ctx.clone()
+        };
+        let m = r.render(MailKind::Activation, &fr).unwrap();
+        assert!(m.text.contains("L’équipe Tessera <&>"), "{}", m.text);
     }
 }

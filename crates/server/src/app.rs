@@ -43,6 +43,8 @@ pub enum StartError {
     Keys(String),
     #[error("configuration: {0}")]
     Config(String),
+    #[error("templates: {0}")]
+    Templates(String),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
     #[error(
@@ -171,6 +173,7 @@ pub fn accounts(
             revoke_on_password_change: config.revoke_on_password_change,
             refresh_grace_secs: config.refresh_grace_period,
             email_codes: config.two_fa_email_codes,
+            default_lang: config.default_lang,
             lockout: Lockout {
                 delay_after: config.login_delay_after,
                 lock_after: config.login_lockout_threshold,
@@ -308,7 +311,8 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         store,
         clock,
         transport: transport(config)?,
-        renderer: Renderer::new(),
+        renderer: Renderer::new(config.template_dir.as_deref())
+            .map_err(|e| StartError::Templates(e.to_string()))?,
         wake,
         policy: RetryPolicy {
             max_attempts: config.mail_max_attempts,
@@ -329,7 +333,13 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     }
 
     let app = tessera_http::router(
-        tessera_http::AppState::new(accounts, config.trusted_proxies.clone(), limits),
+        tessera_http::AppState::new(
+            accounts,
+            config.trusted_proxies.clone(),
+            limits,
+            config.template_dir.as_deref(),
+        )
+        .map_err(|e| StartError::Templates(e.to_string()))?,
         &config.cors_origins(),
     );
     let limits = crate::serve::Limits {

@@ -279,6 +279,11 @@ pub struct Config {
     /// (`TESSERA_2FA_EMAIL_CODES`).
     #[serde(rename = "2fa_email_codes")]
     pub two_fa_email_codes: bool,
+    /// The language of mail and pages for accounts whose sign-up names none (the Djoser
+    /// dialect's): `en`, `es` or `fr`.
+    pub default_lang: tessera_core::domain::Lang,
+    /// The operator's templates and catalogues, laid over the built-in ones.
+    pub template_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -341,6 +346,8 @@ impl Default for Config {
             login_lockout_threshold: 10,
             login_lockout_duration: 900,
             two_fa_email_codes: true,
+            default_lang: tessera_core::domain::Lang::En,
+            template_dir: None,
         }
     }
 }

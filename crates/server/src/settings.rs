@@ -298,6 +298,16 @@ pub const SETTINGS: &[Setting] = &[
         default: "`true`",
         meaning: "six-digit codes mailed to the account's address count as a second factor (login codes, security codes); a pending enrolment takes them whatever this says",
     },
+    Setting {
+        name: "TESSERA_DEFAULT_LANG",
+        default: "`en`",
+        meaning: "`en`, `es` or `fr`: the language of accounts made through the Djoser dialect (its sign-up names none), stored with the account; an Auth API account's own `lang` decides its mail and pages",
+    },
+    Setting {
+        name: "TESSERA_TEMPLATE_DIR",
+        default: "none",
+        meaning: "a directory of templates that replace the built-in ones (see [Mail and pages](#mail-and-pages)): `mail/KIND.subject.txt`, `mail/KIND.body.txt`, `mail/KIND.body.html`, `pages/NAME.html`, and `lang/en.txt`, `es.txt`, `fr.txt` with single sentences; checked at start, where a broken one stops start-up naming the file",
+    },
 ];
 
 /// The README's settings table, as Markdown.

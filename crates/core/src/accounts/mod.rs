@@ -179,6 +179,8 @@ pub struct Options {
     pub refresh_grace_secs: i64,
     /// Six-digit codes mailed to the account's address count as a second factor.
     pub email_codes: bool,
+    /// The language of accounts whose sign-up names none (the Djoser dialect's).
+    pub default_lang: crate::domain::Lang,
 }
 
 /// Everything the use cases need, built once at start.
@@ -237,6 +239,11 @@ impl Accounts {
 
     pub fn site_name(&self) -> &str {
         &self.links.site_name
+    }
+
+    /// The language of accounts whose sign-up names none (the Djoser dialect's).
+    pub fn default_lang(&self) -> crate::domain::Lang {
+        self.options.default_lang
     }
 
     /// The frontend's base URL, where Tessera's final pages lead back to.
@@ -356,6 +363,7 @@ impl Accounts {
             codes_left: None,
             attachment: None,
             login_by: None,
+            lang: user.lang,
         }
     }
 

@@ -2,7 +2,8 @@
 
 use super::ParseError;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     En,
@@ -19,6 +20,8 @@ impl Lang {
             _ => Err(ParseError::UnknownLang),
         }
     }
+
+    pub const ALL: [Lang; 3] = [Self::En, Self::Es, Self::Fr];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::Value;
 use tessera_core::accounts::{AccountKind, ProfileUpdate, Registration, Target};
-use tessera_core::domain::{Lang, User};
+use tessera_core::domain::User;
 
 type Answer = Result<(StatusCode, Json<Value>), ApiError>;
 
@@ -34,7 +34,8 @@ pub async fn register(
         username,
         password,
         profile,
-        lang: Lang::default(),
+        // Djoser's sign-up names no language: the operator's TESSERA_DEFAULT_LANG.
+        lang: state.accounts.default_lang(),
         kind: AccountKind::SelfService,
     };
     let user = state

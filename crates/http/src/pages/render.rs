@@ -3,7 +3,9 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use minijinja::{Environment, Value, context};
+use minijinja::{Value, context};
+use std::path::Path;
+use tessera_templates::{Library, Sources, TemplateError};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -46,7 +48,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 pub struct Pages {
-    env: Environment<'static>,
+    library: Library,
     site_name: String,
     /// Where the final pages (reset done, address verified, change undone) lead back to.
     frontend_url: String,
@@ -57,20 +59,26 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// The pages of `site_name`, reached at `public_url`.
-    pub fn new(site_name: &str, public_url: &str, frontend_url: &str) -> Self {
-        let mut env = tessera_templates::environment();
-        for (name, source) in TEMPLATES {
-            env.add_template(name, source)
-                .expect("built-in page templates parse");
-        }
-        Self {
-            env,
+    /// The pages of `site_name`, reached at `public_url`, with the operator's overrides in
+    /// `dir` (its `pages/` and `lang/`), every one checked now.
+    pub fn new(
+        site_name: &str,
+        public_url: &str,
+        frontend_url: &str,
+        dir: Option<&Path>,
+    ) -> Result<Self, TemplateError> {
+        let sources = Sources {
+            folder: "pages",
+            templates: TEMPLATES,
+            sample: sample(),
+        };
+        Ok(Self {
+            library: Library::load(&sources, dir)?,
             site_name: site_name.to_owned(),
             frontend_url: frontend_url.to_owned(),
             secure: public_url.starts_with("https://"),
             origin: super::origin::origin_of(public_url).unwrap_or_default(),
-        }
+        })
     }
 
     pub fn secure(&self) -> bool {
@@ -95,7 +103,7 @@ impl Pages {
             title => title,
             ..values
         };
-        match self.env.get_template(template).and_then(|t| t.render(ctx)) {
+        match self.library.render(template, &ctx) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, template, "page template failed");
@@ -109,6 +117,24 @@ impl Pages {
     }
 }
 
+/// Every value a page template is given, each set.
+fn sample() -> Value {
+    context! {
+        site_name => "Tessera",
+        frontend_url => "https://app.example/",
+        title => "Title",
+        back => true,
+        csrf_token => "x",
+        errors => vec!["An error."],
+        validlink => true,
+        valid => true,
+        taken => false,
+        reason => "A reason.",
+        old_email => "old@example.com",
+        new_email => "new@example.com",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +145,9 @@ mod tests {
             "Tess <&> era",
             "http://127.0.0.1:8000",
             "https://app.example/",
-        );
+            None,
+        )
+        .unwrap();
         for (name, _) in TEMPLATES.iter().filter(|(n, _)| *n != "base.html") {
             let r = pages.render(
                 StatusCode::OK,

@@ -35,13 +35,7 @@ async fn an_html_link_is_the_text_link_escaped_for_an_attribute() {
         "{}",
         mail.html
     );
-    let r = app
-        .post(
-            "/auth/users/activation/",
-            json!({"uid": uid, "token": token}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    app.activate(uid, token).await;
     app.login("bob@x.io", PASSWORD).await;
     app.stop().await;
 }
@@ -79,7 +73,7 @@ async fn the_auth_api_reset_mail_names_the_username() {
         .mail
         .wait_for_subject("ann@x.io", seen, "Password reset")
         .await;
-    let line = "Your username, in case you've forgotten: ann";
+    let line = "Your username, in case you’ve forgotten: ann";
     assert!(
         mail.text.lines().any(|l| l.trim_end() == line),
         "{}",

@@ -238,14 +238,15 @@ impl TestApp {
         let id = self.register(email, username).await;
         let mail = self.mail.wait_for(email, 1).await.pop().unwrap();
         let (uid, token) = mail.link_parts("/activate/");
-        let r = self
-            .post(
-                "/auth/users/activation/",
-                json!({"uid": uid, "token": token}),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        self.activate(&uid, &token).await;
         id
+    }
+
+    /// Activate with a mailed uid and token (204).
+    pub async fn activate(&self, uid: &str, token: &str) {
+        let body = json!({"uid": uid, "token": token});
+        let r = self.post("/auth/users/activation/", body).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
     }
 
     /// Log in; returns (access, refresh).

@@ -1,0 +1,247 @@
+//! `Library`: one crate's templates (mail or pages) with the operator's overrides from
+//! `TESSERA_TEMPLATE_DIR` laid over the built-in ones, and `t("key")` giving each sentence in
+//! the language of the value `lang`. Everything is checked when it is loaded: a template that
+//! does not parse, uses a value or a text that does not exist, or fails to render in any
+//! language stops start-up with the file named, so nothing fails at send time.
+
+use crate::catalogue::{Catalogue, fill};
+use crate::{LANGS, TemplateError, escape};
+use minijinja::value::Value;
+use minijinja::{Environment, Error, ErrorKind, State};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The folder of the override directory that holds the catalogues (`es.txt`…).
+const LANG_FOLDER: &str = "lang";
+
+const BUILT_IN: [(&str, &str); 3] = [
+    ("en", include_str!("../catalogues/en.txt")),
+    ("es", include_str!("../catalogues/es.txt")),
+    ("fr", include_str!("../catalogues/fr.txt")),
+];
+
+/// What one crate brings: its built-in templates and where their overrides go.
+pub struct Sources<'a> {
+    /// The override directory's folder for these templates (`mail`, `pages`).
+    pub folder: &'static str,
+    pub templates: &'a [(&'static str, &'static str)],
+    /// Every value the templates may use, each with a sample, to render them all at load.
+    pub sample: Value,
+}
+
+pub struct Library {
+    env: Environment<'static>,
+}
+
+impl Library {
+    /// The templates of `sources`, with the overrides in `dir` (its `folder` and `lang/`).
+    pub fn load(sources: &Sources<'_>, dir: Option<&Path>) -> Result<Self, TemplateError> {
+        if let Some(dir) = dir {
+            check_folders(dir)?;
+        }
+        let catalogues = Arc::new(catalogues(dir)?);
+        let mut env = escape::environment();
+        let mut files = BTreeMap::new();
+        for (name, source) in sources.templates {
+            let path = dir.map(|d| d.join(sources.folder).join(name));
+            let (file, source) = match path.filter(|p| p.exists()) {
+                Some(p) => (p.display().to_string(), read(&p)?),
+                None => (format!("built-in {name}"), (*source).to_owned()),
+            };
+            env.add_template_owned(*name, source.clone())
+                .map_err(|e| TemplateError::new(&file, e.to_string()))?;
+            files.insert(*name, (file, source));
+        }
+        if let Some(dir) = dir {
+            unknown_files(&dir.join(sources.folder), sources.templates)?;
+        }
+        let texts = catalogues.clone();
+        env.add_function("t", move |state: &State, key: &str| {
+            text(&texts, state, key)
+        });
+        let library = Self { env };
+        for (name, (file, source)) in &files {
+            library
+                .check(name, source, &catalogues["en"], &sources.sample)
+                .map_err(|message| TemplateError::new(file, message))?;
+        }
+        Ok(library)
+    }
+
+    /// Render `name` with `ctx` (which holds `lang`).
+    pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+
+    /// Only known values and texts, and it renders in every language.
+    fn check(
+        &self,
+        name: &str,
+        source: &str,
+        english: &Catalogue,
+        sample: &Value,
+    ) -> Result<(), String> {
+        let template = self.env.get_template(name).map_err(|e| e.to_string())?;
+        let known: BTreeSet<String> = sample
+            .try_iter()
+            .map_err(|e| e.to_string())?
+            .filter_map(|k| k.as_str().map(str::to_owned))
+            .chain(["t".to_owned(), "lang".to_owned()])
+            .collect();
+        if let Some(unknown) = template
+            .undeclared_variables(false)
+            .into_iter()
+            .find(|v| !known.contains(v))
+        {
+            return Err(format!("`{unknown}` is not a value this template is given"));
+        }
+        if let Some(key) = text_keys(source).find(|k| english.get(k).is_none()) {
+            return Err(format!("`{key}` is not a known text"));
+        }
+        for lang in LANGS {
+            let ctx = minijinja::context! { lang => lang, ..sample.clone() };
+            template.render(ctx).map_err(|e| format!("{e:#}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// The sentence `key` in the language of `lang`, its `{name}`s filled from the template's values.
+fn text(
+    catalogues: &BTreeMap<&'static str, Catalogue>,
+    state: &State,
+    key: &str,
+) -> Result<String, Error> {
+    let lang = state.lookup("lang");
+    let lang = lang.as_ref().and_then(Value::as_str).unwrap_or("en");
+    let failed = |m: String| Error::new(ErrorKind::InvalidOperation, m);
+    let catalogue = catalogues
+        .get(lang)
+        .ok_or_else(|| failed(format!("no texts in `{lang}`")))?;
+    let source = catalogue
+        .get(key)
+        .ok_or_else(|| failed(format!("`{key}` is not a known text")))?;
+    fill(source, |name| {
+        state
+            .lookup(name)
+            .filter(|v| !v.is_undefined() && !v.is_none())
+            .map(|v| v.to_string())
+    })
+    .map_err(failed)
+}
+
+/// The literal keys of `t("…")` calls in `source`.
+fn text_keys(source: &str) -> impl Iterator<Item = &str> {
+    source.split("t(").skip(1).filter_map(|rest| {
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        rest[1..].split_once(quote).map(|(key, _)| key)
+    })
+}
+
+/// The built-in catalogues with the overrides of `dir/lang/` laid over them.
+fn catalogues(dir: Option<&Path>) -> Result<BTreeMap<&'static str, Catalogue>, TemplateError> {
+    let mut all = BTreeMap::new();
+    for (lang, source) in BUILT_IN {
+        all.insert(
+            lang,
+            Catalogue::parse(&format!("built-in {lang}.txt"), source)?,
+        );
+    }
+    let Some(folder) = dir.map(|d| d.join(LANG_FOLDER)).filter(|f| f.exists()) else {
+        return Ok(all);
+    };
+    let english = all["en"].clone();
+    for path in entries(&folder)? {
+        let file = path.display().to_string();
+        let lang = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".txt"))
+            .and_then(|code| LANGS.into_iter().find(|l| *l == code))
+            .ok_or_else(|| TemplateError::new(&file, "expected en.txt, es.txt or fr.txt"))?;
+        let overrides = Catalogue::parse(&file, &read(&path)?)?;
+        if let Some(catalogue) = all.get_mut(lang) {
+            catalogue.overlay(&file, overrides, &english)?;
+        }
+    }
+    Ok(all)
+}
+
+/// The override directory exists and holds only the folders Tessera reads.
+fn check_folders(dir: &Path) -> Result<(), TemplateError> {
+    let file = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(TemplateError::new(&file, "no such directory"));
+    }
+    for path in entries(dir)? {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if !["mail", "pages", LANG_FOLDER].contains(&name) || !path.is_dir() {
+            return Err(TemplateError::new(
+                path.display().to_string(),
+                "expected only the folders mail/, pages/ and lang/",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A file in `folder` that overrides nothing is a mistake (a misspelt name).
+fn unknown_files(folder: &Path, templates: &[(&str, &str)]) -> Result<(), TemplateError> {
+    if !folder.exists() {
+        return Ok(());
+    }
+    for path in entries(folder)? {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if !templates.iter().any(|(known, _)| *known == name) {
+            return Err(TemplateError::new(
+                path.display().to_string(),
+                "is not the name of a template (see the built-in ones)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn entries(dir: &Path) -> Result<Vec<std::path::PathBuf>, TemplateError> {
+    let failed = |e: std::io::Error| TemplateError::new(dir.display().to_string(), e.to_string());
+    let mut paths = std::fs::read_dir(dir)
+        .map_err(failed)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(failed)?;
+    paths.sort();
+    Ok(paths)
+}
+
+fn read(path: &Path) -> Result<String, TemplateError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| TemplateError::new(path.display().to_string(), e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::placeholders;
+
+    #[test]
+    fn every_language_has_every_text_with_the_same_values() {
+        let all = catalogues(None).unwrap();
+        let english = &all["en"];
+        for lang in LANGS {
+            let catalogue = &all[lang];
+            let keys: Vec<&str> = catalogue.keys().collect();
+            assert_eq!(keys, english.keys().collect::<Vec<_>>(), "{lang}");
+            for key in keys {
+                let (text, original) = (catalogue.get(key).unwrap(), english.get(key).unwrap());
+                assert_eq!(placeholders(text), placeholders(original), "{lang} {key}");
+            }
+        }
+    }
+}
