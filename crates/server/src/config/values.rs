@@ -1,0 +1,183 @@
+//! The types of single settings and how each is read from its text: the enumerated ones in
+//! any case, the database URL by its scheme, listen addresses by name, the JWT algorithm.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tessera_core::tokens::Algorithm;
+
+/// An enumerated setting: its values are read in any case (`JSON`, `Smtp`).
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+        #[serde(try_from = "String")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(value: String) -> Result<Self, String> {
+                $(if value.trim().eq_ignore_ascii_case($text) {
+                    return Ok(Self::$variant);
+                })+
+                Err(format!("{value:?} is not one of {}", [$($text),+].join(", ")))
+            }
+        }
+    };
+}
+
+choice!(EmailBackend {
+    Console = "console",
+    Smtp = "smtp",
+    File = "file",
+});
+
+choice!(SmtpTls {
+    None = "none",
+    Starttls = "starttls",
+    Tls = "tls",
+});
+
+choice!(
+    /// What rate limits do while Redis cannot be reached.
+    RedisFailure {
+        /// Count in each instance's memory meanwhile.
+        Memory = "memory",
+        /// Let limited requests through.
+        Open = "open",
+        /// Refuse limited requests.
+        Closed = "closed",
+    }
+);
+
+choice!(LogFormat {
+    Text = "text",
+    Json = "json",
+});
+
+/// The database, as its URL's scheme names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://path`, `sqlite:path` or `sqlite::memory:`.
+    Sqlite(String),
+    /// `postgres://…` or `postgresql://…`.
+    Postgres(String),
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("sqlite") => Ok(Self::Sqlite(url.to_owned())),
+            Some("postgres" | "postgresql") => Ok(Self::Postgres(url.to_owned())),
+            Some(other) if url.contains("://") => Err(format!(
+                "{other}:// is not a database Tessera can use: sqlite://path or postgres://user@host/db"
+            )),
+            _ => Err(format!(
+                "{url:?} is not a database URL: sqlite://path or postgres://user@host/db"
+            )),
+        }
+    }
+}
+
+impl DatabaseUrl {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sqlite(url) | Self::Postgres(url) => url,
+        }
+    }
+
+    /// Where the database is, for people: the SQLite file's absolute path, or the
+    /// PostgreSQL URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(url) => match self.sqlite_path() {
+                Some(path) => format!(
+                    "SQLite {}",
+                    std::path::absolute(&path).unwrap_or(path).display()
+                ),
+                None => format!("SQLite {url}"),
+            },
+            Self::Postgres(url) => format!("PostgreSQL {}", without_password(url)),
+        }
+    }
+
+    /// The SQLite database file, when the database is an SQLite file.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let Self::Sqlite(url) = self else {
+            return None;
+        };
+        let rest = url.split_once(':').map_or("", |(_, rest)| rest);
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}
+
+impl<'de> Deserialize<'de> for DatabaseUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parsed(d)
+    }
+}
+
+/// A setting read as text and parsed into its type, the parser's words naming what is wrong.
+pub(super) fn parsed<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let text = String::deserialize(d)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+/// An address to listen on: `IP:PORT`, or `HOST:PORT` with a name the system resolves
+/// (`localhost:8000`; its IPv4 address when it has one).
+pub(super) fn socket_address<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<SocketAddr, D::Error> {
+    use std::net::ToSocketAddrs;
+    let text = String::deserialize(d)?;
+    if let Ok(addr) = text.trim().parse() {
+        return Ok(addr);
+    }
+    let bad = |why: String| serde::de::Error::custom(format!("{text:?} is not HOST:PORT ({why})"));
+    let found: Vec<SocketAddr> = text
+        .trim()
+        .to_socket_addrs()
+        .map_err(|e| bad(e.to_string()))?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| bad("the name has no address".into()))
+}
+
+/// The JWT algorithm, by its name in any case.
+pub(super) fn jwt_algorithm<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Algorithm, D::Error> {
+    let text = String::deserialize(d)?;
+    tessera_core::tokens::algorithm(&text).map_err(serde::de::Error::custom)
+}
+
+/// `scheme://user:password@host/…` as `scheme://user@host/…`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
