@@ -2,13 +2,15 @@
 // only starting a write transaction (`begin_write`) and claiming mail (`claim`) are each
 // database's own. `Backend` is the including crate's store type.
 
-use crate::{Backend, claim, emails, outbox, services, sessions, two_factor, users};
+use crate::{Backend, admin, claim, emails, events, outbox, services, sessions, two_factor, users};
 use async_trait::async_trait;
 use tessera_core::Timestamp;
 use tessera_core::availability::Availability;
 use tessera_core::domain::{EmailAddress, User, UserId};
+use tessera_core::events::{EventQuery, EventRecord};
 use tessera_core::ports::{
-    CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx,
+    CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UserListing,
+    UserSearch,
 };
 use tessera_core::records::{
     BearerRecord, ChallengeRecord, EmailUndoRecord, MailRecord, OutstandingRecord, SessionRecord,
@@ -51,6 +53,14 @@ impl Store for Backend {
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
         users::by_username(&self.pool, username).await
+    }
+
+    async fn find_users(&self, search: &UserSearch) -> Result<(i64, Vec<UserListing>), StoreError> {
+        admin::find(&self.pool, search).await
+    }
+
+    async fn last_seen(&self, user: UserId) -> Result<Option<i64>, StoreError> {
+        admin::last_seen(&self.pool, user).await
     }
 
     async fn username_taken(
@@ -171,5 +181,13 @@ impl Store for Backend {
 
     async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError> {
         outbox::failed(&self.pool, id, failure).await
+    }
+
+    async fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError> {
+        events::list(&self.pool, query).await
+    }
+
+    async fn prune_events(&self, before: Timestamp) -> Result<u64, StoreError> {
+        events::prune(&self.pool, before).await
     }
 }

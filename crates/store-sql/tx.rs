@@ -4,11 +4,12 @@
 
 use crate::Db;
 use crate::two_factor as tf;
-use crate::{backend, emails, ids, import, outbox, sessions, users};
+use crate::{admin, backend, emails, events, ids, import, outbox, sessions, users};
 use async_trait::async_trait;
 use sqlx::Transaction;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
+use tessera_core::events::NewEvent;
 use tessera_core::mail::NewMail;
 use tessera_core::passwords::StoredHash;
 use tessera_core::ports::{CodePurpose, StoreError, Tx};
@@ -73,6 +74,10 @@ impl Tx for StoreTx {
         users::set_active(&mut *self.tx, user, active).await
     }
 
+    async fn set_staff(&mut self, user: UserId, staff: bool) -> Result<(), StoreError> {
+        admin::set_staff(&mut *self.tx, user, staff).await
+    }
+
     async fn delete_user(&mut self, id: UserId) -> Result<(), StoreError> {
         users::delete(&mut *self.tx, id).await
     }
@@ -120,6 +125,10 @@ impl Tx for StoreTx {
 
     async fn clear_email_undo(&mut self, user: UserId) -> Result<(), StoreError> {
         emails::clear_undo(&mut *self.tx, user).await
+    }
+
+    async fn record_event(&mut self, event: &NewEvent, now: Timestamp) -> Result<(), StoreError> {
+        events::record(&mut *self.tx, event, now).await
     }
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {

@@ -9,6 +9,36 @@ use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::ports::StoreError;
 use tessera_core::records::{BearerRecord, UserRecord};
 
+/// The `UserRecord` in a row read with the user columns of `by_id` and others beside them.
+macro_rules! user_record {
+    ($r:ident) => {
+        UserRecord {
+            id: $r.id,
+            email: $r.email,
+            username: $r.username,
+            password_hash: $r.password_hash,
+            is_active: $r.is_active,
+            is_staff: $r.is_staff,
+            is_superuser: $r.is_superuser,
+            last_login: $r.last_login,
+            date_joined: $r.date_joined,
+            first_name: $r.first_name,
+            last_name: $r.last_name,
+            phone: $r.phone,
+            address_line_1: $r.address_line_1,
+            address_line_2: $r.address_line_2,
+            city: $r.city,
+            state: $r.state,
+            postcode: $r.postcode,
+            country: $r.country,
+            lang: $r.lang,
+            two_fa_enabled: $r.two_fa_enabled,
+            email_verified: $r.email_verified,
+        }
+    };
+}
+pub(crate) use user_record;
+
 pub(crate) async fn by_id<'e>(
     db: impl Executor<'e, Database = Db>,
     id: UserId,
@@ -43,29 +73,7 @@ pub(crate) async fn bearer<'e>(
     .await
     .map_err(backend)?;
     Ok(row.map(|r| BearerRecord {
-        user: UserRecord {
-            id: r.id,
-            email: r.email,
-            username: r.username,
-            password_hash: r.password_hash,
-            is_active: r.is_active,
-            is_staff: r.is_staff,
-            is_superuser: r.is_superuser,
-            last_login: r.last_login,
-            date_joined: r.date_joined,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            phone: r.phone,
-            address_line_1: r.address_line_1,
-            address_line_2: r.address_line_2,
-            city: r.city,
-            state: r.state,
-            postcode: r.postcode,
-            country: r.country,
-            lang: r.lang,
-            two_fa_enabled: r.two_fa_enabled,
-            email_verified: r.email_verified,
-        },
+        user: user_record!(r),
         tokens_valid_after: r.tokens_valid_after,
         tokens_kept_session: r.tokens_kept_session,
         session_ended: r.session_ended,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod availability;
 pub mod domain;
+pub mod events;
 pub mod limits;
 pub mod mail;
 pub mod passwords;

@@ -4,6 +4,7 @@
 use crate::Timestamp;
 use crate::availability::Availability;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
+use crate::events::{EventQuery, EventRecord, NewEvent};
 use crate::mail::NewMail;
 use crate::passwords::StoredHash;
 use crate::records::{
@@ -45,6 +46,27 @@ impl std::fmt::Debug for ServiceRecord {
             .field("name", &self.name)
             .finish_non_exhaustive()
     }
+}
+
+/// Which accounts an operator looks for (every filter optional), a page at a time.
+#[derive(Debug, Clone, Default)]
+pub struct UserSearch {
+    /// Part of the username or the e-mail address, in any case.
+    pub text: Option<String>,
+    pub active: Option<bool>,
+    pub staff: Option<bool>,
+    pub two_fa: Option<bool>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// An account as an operator's list shows it: with when it was last seen.
+#[derive(Debug, Clone)]
+pub struct UserListing {
+    pub user: User,
+    /// The latest login or refresh of any of its sessions (`last_login` keeps Django's
+    /// meaning).
+    pub last_seen: Option<i64>,
 }
 
 /// What a stored one-time code is for.
@@ -128,6 +150,10 @@ pub trait Store: Send + Sync + 'static {
         except: Option<UserId>,
     ) -> Result<bool, StoreError>;
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    /// The accounts `search` asks for, by id, and how many match in all.
+    async fn find_users(&self, search: &UserSearch) -> Result<(i64, Vec<UserListing>), StoreError>;
+    /// The latest login or refresh of any of the account's sessions.
+    async fn last_seen(&self, user: UserId) -> Result<Option<i64>, StoreError>;
     /// The new address an account waits to verify.
     async fn pending_email(&self, user: UserId) -> Result<Option<EmailAddress>, StoreError>;
     /// The e-mail change whose undo token hashes to `token_hash`.
@@ -197,6 +223,11 @@ pub trait Store: Send + Sync + 'static {
     async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
     /// Record a failed attempt; a mail given up (no `retry_at`) has its context dropped too.
     async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError>;
+
+    /// The audit events `query` asks for, newest first.
+    async fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError>;
+    /// Delete the events older than `before`; how many went.
+    async fn prune_events(&self, before: Timestamp) -> Result<u64, StoreError>;
 }
 
 /// One open transaction. Dropping it without `commit` rolls everything back.
@@ -224,6 +255,7 @@ pub trait Tx: Send {
     /// Django's `last_login` (it is in the mailed tokens' hash).
     async fn record_login(&mut self, user: UserId, at: Timestamp) -> Result<(), StoreError>;
     async fn set_active(&mut self, user: UserId, active: bool) -> Result<(), StoreError>;
+    async fn set_staff(&mut self, user: UserId, staff: bool) -> Result<(), StoreError>;
     async fn delete_user(&mut self, id: UserId) -> Result<(), StoreError>;
     /// The login address and whether it is verified (these columns only; a taken address is
     /// `Conflict(Email)`).
@@ -250,6 +282,8 @@ pub trait Tx: Send {
     async fn clear_email_undo(&mut self, user: UserId) -> Result<(), StoreError>;
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError>;
+    /// Record an audit event with the change it records.
+    async fn record_event(&mut self, event: &NewEvent, now: Timestamp) -> Result<(), StoreError>;
 
     /// Record an issued refresh token by its jti (never the token itself), in the session its
     /// `sid` claim names.

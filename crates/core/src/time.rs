@@ -23,6 +23,13 @@ impl Timestamp {
         Self(secs.saturating_add(DJANGO_TOKEN_EPOCH))
     }
 
+    /// RFC 3339 in UTC: `YYYY-MM-DDTHH:MM:SSZ`.
+    pub fn rfc3339(self) -> String {
+        let mut text = self.python_datetime_str().replacen(' ', "T", 1);
+        text.push('Z');
+        text
+    }
+
     /// Python's `str(naive_datetime)` for a whole second: `YYYY-MM-DD HH:MM:SS`.
     pub fn python_datetime_str(self) -> String {
         let days = self.0.div_euclid(86_400);

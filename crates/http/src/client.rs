@@ -1,16 +1,20 @@
 //! `Client`: who is calling, as sessions and rate limits see it: the socket's peer address,
 //! or the address a trusted proxy forwarded (`Forwarded`, else `X-Forwarded-For`), and the
-//! user agent.
+//! user agent; and the origin (caller and request id) the audit events of a request record.
 
 use crate::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::Extensions;
 use axum::http::HeaderMap;
 use axum::http::header::{FORWARDED, USER_AGENT};
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
 use ipnet::IpNet;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use tessera_core::domain::ClientInfo;
+use tessera_core::events::Origin;
 
 pub struct Client(pub ClientInfo);
 
@@ -100,22 +104,41 @@ fn parse_node(raw: &str) -> Option<IpAddr> {
     node.strip_prefix('[')?.split(']').next()?.parse().ok()
 }
 
+impl TrustedProxies {
+    /// Who is calling: the address (the peer's, or as trusted proxies forwarded it) and the
+    /// user agent.
+    fn client(&self, extensions: &Extensions, headers: &HeaderMap) -> ClientInfo {
+        let peer = extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let agent = headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        ClientInfo::new(self.client_ip(peer, headers), agent)
+    }
+}
+
 impl FromRequestParts<AppState> for Client {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let ip = state.proxies.client_ip(peer, &parts.headers);
-        let agent = parts
-            .headers
-            .get(USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        Ok(Self(ClientInfo::new(ip, agent)))
+        Ok(Self(
+            state.proxies.client(&parts.extensions, &parts.headers),
+        ))
     }
+}
+
+/// Serve the request with its origin (the caller and the request id) as the one the audit
+/// events it causes record.
+pub(crate) async fn with_origin(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let client = state.proxies.client(req.extensions(), req.headers());
+    let request_id = crate::telemetry::request_id(&req).to_owned();
+    Origin { client, request_id }.scope(next.run(req)).await
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Tessera's HTTP surface: the router, shared DRF-style plumbing (bodies, errors, bearer
 //! authentication), telemetry, and one module per dialect.
 
+pub mod admin;
 mod auth;
 mod authapi;
 mod client;
@@ -74,7 +75,12 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(authapi::routes())
         .merge(pages::routes())
         .merge(health::routes())
+        .merge(admin::routes())
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::with_origin,
+        ))
         .with_state(state);
     telemetry::apply(
         app,

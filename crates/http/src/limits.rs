@@ -26,10 +26,12 @@ pub enum Rule {
     ServiceName,
     PasswordIp,
     PasswordAccount,
+    /// Calls to the admin API, per staff account.
+    AdminAccount,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 15] = [
         Self::LoginIp,
         Self::TwoFactorIp,
         Self::SignupIp,
@@ -44,6 +46,7 @@ impl Rule {
         Self::ServiceName,
         Self::PasswordIp,
         Self::PasswordAccount,
+        Self::AdminAccount,
     ];
 
     pub fn name(self) -> &'static str {
@@ -62,6 +65,7 @@ impl Rule {
             Self::ServiceName => "service_name",
             Self::PasswordIp => "password_ip",
             Self::PasswordAccount => "password_account",
+            Self::AdminAccount => "admin_account",
         }
     }
 
@@ -77,6 +81,7 @@ impl Rule {
             Self::VerifyAccount => (1, 180),
             Self::PollIp => (120, 60),
             Self::PasswordAccount => (5, 300),
+            Self::AdminAccount => (120, 60),
         };
         Limit::per_secs(max, secs)
     }

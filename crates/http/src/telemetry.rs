@@ -37,11 +37,7 @@ pub fn apply(router: Router, outages: OutageReport) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let id = req
-                .extensions()
-                .get::<RequestId>()
-                .and_then(|id| id.header_value().to_str().ok())
-                .unwrap_or("");
+            let id = request_id(req);
             let path = logged_path(req);
             tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
         }).on_failure(()))
@@ -51,6 +47,14 @@ pub fn apply(router: Router, outages: OutageReport) -> Router {
         }))
         .layer(CatchPanicLayer::custom(panic_response)),
     )
+}
+
+/// The request's id (set or propagated by the outermost layer).
+pub(crate) fn request_id(req: &Request) -> &str {
+    req.extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("")
 }
 
 /// Segments at least this long of a path that matched no route are left out of the log
@@ -79,12 +83,7 @@ fn logged_path(req: &Request) -> String {
 /// Give 405s DRF's body, stamp 500s with the request id, report database outages.
 async fn shape_errors(req: Request, next: Next, outages: &OutageReport) -> Response {
     let method: Method = req.method().clone();
-    let request_id = req
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let request_id = request_id(&req).to_owned();
     let response = next.run(req).await;
     if let Some(DatabaseUnavailable(cause)) = response.extensions().get() {
         outages(cause);

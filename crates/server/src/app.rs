@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::accounts::{Accounts, Links, Lockout, Options, Parts};
+use tessera_core::events::Retention;
 use tessera_core::limits::Limiter;
 use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy};
 use tessera_core::ports::Store;
@@ -328,6 +329,14 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         claim: Duration::from_secs(config.mail_timeout.saturating_mul(2).saturating_add(30)),
     };
     let worker = tokio::spawn(worker.run(wait_for(stopped.clone())));
+    let retention = (config.event_retention_days > 0).then(|| Retention {
+        days: i64::from(config.event_retention_days),
+    });
+    tokio::spawn(crate::housekeeping::prune_events(
+        accounts.clone(),
+        retention,
+        wait_for(stopped.clone()),
+    ));
     if config.email_backend == EmailBackend::Smtp {
         tokio::spawn(warn_if_silent(config.smtp_host.clone(), config.smtp_port));
     }

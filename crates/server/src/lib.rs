@@ -7,6 +7,7 @@ mod bounds;
 pub mod cli;
 pub mod config;
 mod descriptors;
+mod housekeeping;
 pub mod import;
 mod keys;
 mod request_body;

@@ -1,7 +1,9 @@
 //! `PgStore`: Tessera's `Store` on PostgreSQL.
 
+mod admin;
 mod claim;
 mod emails;
+mod events;
 mod ids;
 mod import;
 mod migrations;

@@ -1,7 +1,9 @@
 //! `SqliteStore`: Tessera's `Store` on SQLite (WAL, foreign keys, IMMEDIATE write transactions).
 
+mod admin;
 mod claim;
 mod emails;
+mod events;
 mod ids;
 mod import;
 mod migrations;

@@ -3,6 +3,7 @@
 
 use super::{Accounts, Internal};
 use crate::domain::{User, UserId};
+use crate::events::{EventKind, NewEvent};
 use std::marker::PhantomData;
 
 /// How far an actor's hand reaches beyond their own account: the dialect's rule.
@@ -78,6 +79,13 @@ pub struct Permit<P> {
     pub(super) actor: User,
     pub(super) target: User,
     purpose: PhantomData<P>,
+}
+
+impl<P> Permit<P> {
+    /// An event of `kind`, done to the target by the actor.
+    pub(super) fn event(&self, kind: EventKind) -> NewEvent {
+        NewEvent::by(kind, Some(self.target.id), Some(self.actor.id))
+    }
 }
 
 /// Why the actor may not act on the account they named.

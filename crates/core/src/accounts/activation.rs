@@ -2,6 +2,7 @@
 
 use super::{Accounts, Internal, Link};
 use crate::domain::EmailAddress;
+use crate::events::{EventKind, NewEvent};
 use crate::mail::MailKind;
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +57,8 @@ impl Accounts {
             self.queue_plain_mail(tx.as_mut(), MailKind::Confirmation, &user, &to)
                 .await?;
         }
+        let event = NewEvent::by_owner(EventKind::AccountActivated, user.id);
+        self.record(tx.as_mut(), event).await?;
         self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, "account activated");
         Ok(())

@@ -6,6 +6,7 @@ use super::second_factor::{Accept, Proof, SecondFactor, paced};
 use super::{Accounts, Internal, LoginError, LoginName};
 use crate::Secret;
 use crate::domain::{ClientInfo, Password, User, UserId};
+use crate::events::{EventKind, LoginFailure, NewEvent};
 use crate::mail::MailKind;
 use crate::ports::{CodePurpose, Tx};
 use crate::records::ChallengeRecord;
@@ -117,6 +118,8 @@ impl Accounts {
         let Some(proof) = self.prove(tx.as_mut(), &user, factor, Accept::ANY).await? else {
             let failures = tx.challenge_failed(&challenge.ticket_hash).await?;
             tx.note_code_failure(user.id, self.now()).await?;
+            let refused = NewEvent::login_failed(Some(user.id), LoginFailure::WrongCode);
+            self.record(tx.as_mut(), refused).await?;
             tx.commit().await?;
             tracing::info!(user_id = user.id.0, failures, "wrong second-factor code");
             let attempts_left = (CHALLENGE_MAX_FAILURES - failures).max(0);
@@ -145,15 +148,8 @@ impl Accounts {
                 recovery_codes = Some(self.new_recovery_codes(tx.as_mut(), &user).await?);
                 if !user.two_fa_enabled {
                     // The one-call `otp/` confirming an enrolment started at `2fa/totp/`.
-                    tx.set_two_fa_enabled(user.id, true).await?;
+                    self.two_factor_on(tx.as_mut(), &user).await?;
                     user.two_fa_enabled = true;
-                    self.queue_plain_mail(
-                        tx.as_mut(),
-                        MailKind::TwoFactorEnabled,
-                        &user,
-                        &user.email,
-                    )
-                    .await?;
                 }
             }
             Proof::Recovery => {
@@ -163,10 +159,16 @@ impl Accounts {
                 let mut mail = self.mail_for(&user, MailKind::RecoveryCodeUsed);
                 mail.context.codes_left = Some(left);
                 tx.enqueue_mail(&mail, self.now()).await?;
+                let event = NewEvent::by_owner(EventKind::RecoveryCodeUsed, user.id);
+                self.record(tx.as_mut(), event.with("codes_left", left))
+                    .await?;
             }
             Proof::Totp | Proof::EmailCode => {}
         }
         let pair = self.open_session(tx.as_mut(), &user, client).await?;
+        let event = NewEvent::by_owner(EventKind::LoginSucceeded, user.id);
+        self.record(tx.as_mut(), event.with("second_factor", proof.as_str()))
+            .await?;
         self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, ?proof, "two-factor login");
         Ok(CodeLogin {
@@ -228,6 +230,8 @@ impl Accounts {
             }
             let Some(proof) = self.prove(tx.as_mut(), &user, factor, Accept::ANY).await? else {
                 tx.note_code_failure(user.id, self.now()).await?;
+                let refused = NewEvent::login_failed(Some(user.id), LoginFailure::WrongCode);
+                self.record(tx.as_mut(), refused).await?;
                 tx.commit().await?;
                 return Err(SecondStepError::WrongCode {
                     attempts_left: None,

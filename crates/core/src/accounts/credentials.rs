@@ -3,6 +3,7 @@
 use super::access::{Change, Permit};
 use super::{Accounts, Internal, Link};
 use crate::domain::{ClientInfo, EmailAddress, Password, User};
+use crate::events::{EventKind, NewEvent};
 use crate::mail::MailKind;
 use crate::passwords::{PasswordProblem, UserAttributes};
 use crate::tokens::TokenPair;
@@ -91,6 +92,8 @@ impl Accounts {
         }
         let to = current.email.clone();
         self.queue_plain_mail(tx.as_mut(), MailKind::PasswordChanged, &current, &to)
+            .await?;
+        self.record(tx.as_mut(), permit.event(EventKind::PasswordChanged))
             .await?;
         let pair = match how.reissue_for {
             Some(client) => Some(
@@ -197,6 +200,8 @@ impl Accounts {
         let to = current.email.clone();
         self.queue_plain_mail(tx.as_mut(), MailKind::PasswordChanged, &current, &to)
             .await?;
+        let event = NewEvent::by_owner(EventKind::PasswordReset, user.id);
+        self.record(tx.as_mut(), event).await?;
         self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, "password reset");
         Ok(())

@@ -5,6 +5,7 @@
 use super::{Accounts, Internal, Link};
 use crate::Timestamp;
 use crate::domain::{EmailAddress, Password, User};
+use crate::events::{EventKind, NewEvent};
 use crate::mail::MailKind;
 use crate::ports::{StoreError, Tx, UniqueField};
 use crate::records::EmailUndoRecord;
@@ -143,7 +144,7 @@ impl Accounts {
     }
 
     /// Tell `user`'s old address that `new` replaced it, with a link that undoes the change
-    /// for a week.
+    /// for a week; the change is recorded.
     pub(super) async fn tell_old_address(
         &self,
         tx: &mut dyn Tx,
@@ -165,7 +166,10 @@ impl Accounts {
         mail.context.url = Some(self.links.undo_url(token.expose()));
         mail.context.new_email = Some(new.as_str().to_owned());
         tx.enqueue_mail(&mail, now).await?;
-        Ok(())
+        let event = NewEvent::by_owner(EventKind::EmailChanged, user.id)
+            .with("from", user.email.as_str())
+            .with("to", new.as_str());
+        self.record(tx, event).await
     }
 }
 

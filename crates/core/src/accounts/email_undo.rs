@@ -4,6 +4,7 @@
 use super::email_change::UNDO;
 use super::{Accounts, Internal};
 use crate::domain::{EmailAddress, UserId};
+use crate::events::{EventKind, NewEvent};
 use crate::ports::{StoreError, UniqueField};
 use crate::records::EmailUndoRecord;
 
@@ -74,6 +75,10 @@ impl Accounts {
         tx.clear_email_undo(user.id).await?;
         tx.blacklist_all(user.id, None, self.now()).await?;
         tx.clear_challenges(user.id).await?;
+        let event = NewEvent::by(EventKind::EmailChangeUndone, Some(user.id), None)
+            .with("from", user.email.as_str())
+            .with("to", old.as_str());
+        self.record(tx.as_mut(), event).await?;
         tx.commit().await.map_err(Internal::from)?;
         tracing::warn!(
             user_id = user.id.0,

@@ -3,9 +3,10 @@
 //! its first code.
 
 use super::second_factor::{Accept, SecondFactor, paced};
-use super::{Accounts, TwoFactorError};
+use super::{Accounts, Internal, TwoFactorError};
 use crate::Secret;
 use crate::domain::{Password, User};
+use crate::events::{EventKind, NewEvent};
 use crate::mail::MailKind;
 use crate::ports::Tx;
 use crate::records::TotpFactorRecord;
@@ -91,12 +92,20 @@ impl Accounts {
         }
         let (factor, enrolment) = self.new_enrolment(user);
         tx.put_totp_factor(&factor).await?;
-        tx.set_two_fa_enabled(user.id, true).await?;
+        self.two_factor_on(tx, user).await?;
         user.two_fa_enabled = true;
-        self.queue_plain_mail(tx, MailKind::TwoFactorEnabled, user, &user.email)
-            .await?;
         tracing::info!(user_id = user.id.0, "two-factor authentication required");
         Ok(enrolment)
+    }
+
+    /// Logging in needs the second factor from now on: the owner is mailed, and it is
+    /// recorded.
+    pub(super) async fn two_factor_on(&self, tx: &mut dyn Tx, user: &User) -> Result<(), Internal> {
+        tx.set_two_fa_enabled(user.id, true).await?;
+        self.queue_plain_mail(tx, MailKind::TwoFactorEnabled, user, &user.email)
+            .await?;
+        let event = NewEvent::by_owner(EventKind::TwoFactorEnabled, user.id);
+        self.record(tx, event).await
     }
 
     /// A fresh secret for `user`: the unconfirmed factor to store, and what the user scans.
@@ -150,9 +159,7 @@ impl Accounts {
         let codes = self.new_recovery_codes(tx.as_mut(), user).await?;
         if !user.two_fa_enabled {
             // An enrolment the original's switch started is on already, and was mailed about.
-            tx.set_two_fa_enabled(user.id, true).await?;
-            self.queue_plain_mail(tx.as_mut(), MailKind::TwoFactorEnabled, user, &user.email)
-                .await?;
+            self.two_factor_on(tx.as_mut(), user).await?;
         }
         self.commit_with_mail(tx).await?;
         tracing::info!("two-factor authentication enabled");

@@ -3,6 +3,7 @@
 
 use super::{Accounts, Internal};
 use crate::domain::{Profile, User};
+use crate::events::{EventQuery, EventRecord};
 use crate::mail::{Attachment, MailKind, NewMail};
 use crate::ports::IssuedToken;
 use crate::records::SessionRecord;
@@ -18,7 +19,12 @@ pub struct Export {
     pub sessions: Vec<SessionRecord>,
     /// The metadata of the refresh tokens issued to the account.
     pub refresh_tokens: Vec<IssuedToken>,
+    /// What happened to the account lately (logins, changes), newest first.
+    pub events: Vec<EventRecord>,
 }
+
+/// The most events an export carries.
+const EXPORTED_EVENTS: i64 = 1000;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ExportedAccount {
@@ -46,7 +52,7 @@ pub struct ExportedTwoFactor {
 
 impl Accounts {
     /// Everything Tessera holds about the account: account, profile, verification and 2FA
-    /// state, sessions, and the metadata of the refresh tokens issued to it.
+    /// state, sessions, the metadata of the refresh tokens issued to it, and its events.
     pub async fn export(&self, user: &User) -> Result<Export, Internal> {
         let two_factor = self.two_factor_status(user).await?;
         let pending_email = self.store.pending_email(user.id).await?;
@@ -74,6 +80,14 @@ impl Accounts {
             profile: user.profile.clone(),
             sessions: self.store.sessions(user.id, self.now()).await?,
             refresh_tokens: self.store.issued_tokens(user.id).await?,
+            events: self
+                .store
+                .events(&EventQuery {
+                    user: Some(user.id),
+                    limit: EXPORTED_EVENTS,
+                    ..EventQuery::default()
+                })
+                .await?,
         })
     }
 

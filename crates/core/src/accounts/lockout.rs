@@ -6,6 +6,7 @@
 use super::{Accounts, Internal, LoginName};
 use crate::Timestamp;
 use crate::domain::User;
+use crate::events::{EventKind, NewEvent};
 use crate::limits::Failures;
 use crate::mail::MailKind;
 
@@ -98,6 +99,9 @@ impl Accounts {
         let mut tx = self.begin().await?;
         self.queue_plain_mail(tx.as_mut(), MailKind::AccountLocked, user, &user.email)
             .await?;
+        let event = NewEvent::by(EventKind::Lockout, Some(user.id), None)
+            .with("until", self.now().0 + lockout.lock_secs);
+        self.record(tx.as_mut(), event).await?;
         self.commit_with_mail(tx).await?;
         tracing::warn!(
             user_id = user.id.0,

@@ -3,6 +3,7 @@
 
 mod access;
 mod activation;
+mod admin;
 mod challenge;
 mod credentials;
 mod email_change;
@@ -23,6 +24,7 @@ mod verification;
 
 pub use access::{AccessError, Actor, Change, Delete, Permit, Purpose, Reach, Target};
 pub use activation::{ActivateError, ActivationStatus, ResendError};
+pub use admin::{AccountDetail, AccountRef, AdminError, Operator, Resent, UserPage};
 pub use challenge::{
     CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,
 };
@@ -48,6 +50,7 @@ pub use two_factor::{
 pub use verification::VerifyEmailError;
 
 use crate::domain::{EmailAddress, User};
+use crate::events::NewEvent;
 use crate::limits::Limiter;
 use crate::mail::{LoginBy, MailContext, MailKind, NewMail};
 use crate::passwords::{
@@ -281,6 +284,21 @@ impl Accounts {
     async fn commit_with_mail(&self, tx: Box<dyn Tx>) -> Result<(), Internal> {
         tx.commit().await?;
         self.mail_queued.notify_one();
+        Ok(())
+    }
+
+    /// Record `event` in `tx`, with the change it records.
+    async fn record(&self, tx: &mut dyn Tx, event: NewEvent) -> Result<(), Internal> {
+        tx.record_event(&event, self.now()).await?;
+        Ok(())
+    }
+
+    /// Record `event` in a transaction of its own (it records no other change: a refused
+    /// login).
+    async fn record_alone(&self, event: NewEvent) -> Result<(), Internal> {
+        let mut tx = self.begin().await?;
+        self.record(tx.as_mut(), event).await?;
+        tx.commit().await?;
         Ok(())
     }
 

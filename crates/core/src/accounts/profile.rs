@@ -6,6 +6,7 @@ use super::{Accounts, Enrolment, Internal, TwoFactorError};
 use crate::domain::{
     ClientInfo, EmailAddress, Lang, Password, ProfileField, User, UserId, Username,
 };
+use crate::events::{EventKind, NewEvent};
 use crate::passwords::Verification;
 use crate::ports::{StoreError, UniqueField};
 use crate::tokens::TokenPair;
@@ -154,6 +155,7 @@ impl Accounts {
             .username
             .as_ref()
             .is_some_and(|n| *n != user.username);
+        let old_name = renamed.then(|| user.username.clone());
         if let Some(name) = change.username {
             user.username = name;
         }
@@ -167,10 +169,17 @@ impl Accounts {
             user.profile.set(field, value);
         }
         tx.save_profile(&user).await?;
+        if let Some(old_name) = old_name {
+            let event = NewEvent::by_owner(EventKind::AccountRenamed, id)
+                .with("from", old_name.as_str())
+                .with("to", user.username.as_str());
+            self.record(tx.as_mut(), event).await?;
+        }
         let enrolment = match &change.two_factor {
             Some(TwoFactorSwitch::On) => Some(self.require_totp(tx.as_mut(), &mut user).await?),
             Some(TwoFactorSwitch::Off { .. }) => {
-                self.turn_off_two_factor(tx.as_mut(), &user).await?;
+                let event = NewEvent::by_owner(EventKind::TwoFactorDisabled, id);
+                self.turn_off_two_factor(tx.as_mut(), &user, event).await?;
                 user.two_fa_enabled = false;
                 None
             }
@@ -224,7 +233,7 @@ impl Accounts {
         permit: Permit<Delete>,
         password: Option<&Password>,
     ) -> Result<(), DeleteError> {
-        let target = permit.target;
+        let target = &permit.target;
         if let Some(password) = password {
             self.require_password(&permit.actor, password)
                 .await
@@ -232,6 +241,9 @@ impl Accounts {
         }
         let mut tx = self.begin().await?;
         tx.delete_user(target.id).await.map_err(Internal::from)?;
+        let event = permit.event(EventKind::AccountDeleted);
+        let event = event.with("username", target.username.as_str());
+        self.record(tx.as_mut(), event).await?;
         tx.commit().await.map_err(Internal::from)?;
         tracing::info!("account deleted");
         Ok(())

@@ -2,6 +2,7 @@
 
 use super::{Accounts, Internal, Link};
 use crate::domain::{EmailAddress, Lang, NewUser, Password, Profile, User, Username};
+use crate::events::{EventKind, NewEvent};
 use crate::passwords::{PasswordProblem, UserAttributes};
 use crate::ports::{StoreError, UniqueField};
 
@@ -108,6 +109,12 @@ impl Accounts {
             self.queue_link_mail(tx.as_mut(), Link::Activation, &user)
                 .await?;
         }
+        let by = match r.kind {
+            AccountKind::Operator { .. } => "operator",
+            AccountKind::SelfService | AccountKind::ActiveUnverified => "sign_up",
+        };
+        let event = NewEvent::by(EventKind::AccountCreated, Some(user.id), None);
+        self.record(tx.as_mut(), event.with("by", by)).await?;
         self.commit_with_mail(tx).await?;
         tracing::info!(user_id = user.id.0, "account registered");
         Ok(user)

@@ -38,6 +38,16 @@ pub enum Proof {
     Recovery,
 }
 
+impl Proof {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Totp | Self::TotpEnrolment => "totp",
+            Self::EmailCode => "email_code",
+            Self::Recovery => "recovery_code",
+        }
+    }
+}
+
 /// Which proofs a flow takes beside the app's code (mailed codes only while they are on).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Accept {

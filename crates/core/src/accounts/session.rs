@@ -2,7 +2,8 @@
 
 use super::lockout::login_key;
 use super::{Accounts, Challenge, Internal};
-use crate::domain::{ClientInfo, EmailAddress, Password, User};
+use crate::domain::{ClientInfo, EmailAddress, Password, User, UserId};
+use crate::events::{EventKind, LoginFailure, NewEvent};
 use crate::passwords::Verification;
 use crate::records::OutstandingRecord;
 use crate::tokens::{Claims, JwtError, Subject, TokenPair, TokenType};
@@ -114,6 +115,8 @@ impl Accounts {
             LoginOutcome::Challenge(user, challenge)
         } else {
             let pair = self.open_session(tx.as_mut(), &user, client).await?;
+            let event = NewEvent::by_owner(EventKind::LoginSucceeded, user.id);
+            self.record(tx.as_mut(), event).await?;
             LoginOutcome::Session(user, pair)
         };
         tx.commit().await.map_err(Internal::from)?;
@@ -137,22 +140,35 @@ impl Accounts {
         };
         let user = found.map_err(Internal::from)?;
         let key = login_key(name, user.as_ref());
-        let failures = self
-            .login_gate(&key)
-            .await
-            .map_err(|retry_after| LoginError::Throttled { retry_after })?;
+        let failures = match self.login_gate(&key).await {
+            Ok(failures) => failures,
+            Err(retry_after) => {
+                let refused =
+                    NewEvent::login_failed(user.as_ref().map(|u| u.id), LoginFailure::Throttled);
+                self.record_alone(refused).await?;
+                return Err(LoginError::Throttled { retry_after });
+            }
+        };
         let verdict = self
             .hasher
             .verify(password.expose(), user.as_ref().map(|u| &u.password_hash))
             .await;
         let (Some(mut user), Verification::Valid { needs_rehash }) = (user.clone(), verdict) else {
             self.login_failed(&key, user.as_ref()).await?;
+            let reason = match user {
+                Some(_) => LoginFailure::WrongPassword,
+                None => LoginFailure::UnknownAccount,
+            };
+            let refused = NewEvent::login_failed(user.as_ref().map(|u| u.id), reason);
+            self.record_alone(refused).await?;
             return Err(LoginError::InvalidCredentials);
         };
         if failures.count > 0 {
             self.limiter.clear(&key).await;
         }
         if !user.is_active {
+            let refused = NewEvent::login_failed(Some(user.id), LoginFailure::Inactive);
+            self.record_alone(refused).await?;
             return Err(LoginError::InvalidCredentials);
         }
         if needs_rehash {
@@ -200,6 +216,8 @@ impl Accounts {
         if let Some(sid) = &claims.sid {
             tx.revoke_session(sid, now).await.map_err(Internal::from)?;
         }
+        let event = NewEvent::by_owner(EventKind::Logout, claims.user_id());
+        self.record(tx.as_mut(), event).await?;
         tx.commit().await.map_err(Internal::from)?;
         Ok(())
     }
@@ -300,6 +318,9 @@ impl Accounts {
         if let Some(sid) = issued.and_then(|r| r.session_id.as_deref()) {
             let mut tx = self.begin().await?;
             tx.revoke_session(sid, now).await.map_err(Internal::from)?;
+            let user = issued.map(|r| UserId(r.user_id));
+            let event = NewEvent::by(EventKind::RefreshReuseDetected, user, None);
+            self.record(tx.as_mut(), event.with("session", sid)).await?;
             tx.commit().await.map_err(Internal::from)?;
             tracing::warn!(
                 user_id = issued.map_or(0, |r| r.user_id),

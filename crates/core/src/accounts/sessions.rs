@@ -3,6 +3,7 @@
 
 use super::{Accounts, Internal};
 use crate::domain::{ClientInfo, User};
+use crate::events::{EventKind, NewEvent};
 use crate::ports::Tx;
 use crate::records::SessionRecord;
 use crate::tokens::{Subject, TokenPair};
@@ -92,6 +93,8 @@ impl Accounts {
         tx.revoke_session(id, self.now())
             .await
             .map_err(Internal::from)?;
+        let event = NewEvent::by_owner(EventKind::SessionEnded, user.id).with("session", id);
+        self.record(tx.as_mut(), event).await?;
         tx.commit().await.map_err(Internal::from)?;
         tracing::info!("session ended");
         Ok(())
@@ -102,6 +105,8 @@ impl Accounts {
     pub async fn end_all_sessions(&self, user: &User) -> Result<(), Internal> {
         let mut tx = self.begin().await?;
         tx.blacklist_all(user.id, None, self.now()).await?;
+        let event = NewEvent::by_owner(EventKind::SessionsEnded, user.id);
+        self.record(tx.as_mut(), event).await?;
         tx.commit().await?;
         tracing::info!("all sessions ended");
         Ok(())

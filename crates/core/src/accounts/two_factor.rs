@@ -6,6 +6,7 @@ use super::second_factor::{Accept, SecondFactor, paced};
 use super::{Accounts, Internal};
 use crate::Secret;
 use crate::domain::{Password, User};
+use crate::events::{EventKind, NewEvent};
 use crate::mail::MailKind;
 use crate::ports::{CodePurpose, Tx};
 use crate::records::TotpFactorRecord;
@@ -103,19 +104,22 @@ impl Accounts {
         // At the constant pace, with no transaction held open while waiting.
         paced(async {
             let mut tx = self.step_up(user, password, proof, Accept::ANY).await?;
-            self.turn_off_two_factor(tx.as_mut(), user).await?;
+            let event = NewEvent::by_owner(EventKind::TwoFactorDisabled, user.id);
+            self.turn_off_two_factor(tx.as_mut(), user, event).await?;
             self.commit_with_mail(tx).await?;
             Ok(())
         })
         .await
     }
 
-    /// Inside a transaction that proved a second factor: the factor, its codes and the logins
-    /// waiting for it go, logging in needs the password only, and the owner is mailed.
+    /// Inside a transaction that proved a second factor (or an operator's): the factor, its
+    /// codes and the logins waiting for it go, logging in needs the password only, the owner
+    /// is mailed, and `event` is recorded.
     pub(super) async fn turn_off_two_factor(
         &self,
         tx: &mut dyn Tx,
         user: &User,
+        event: NewEvent,
     ) -> Result<(), Internal> {
         tx.delete_totp_factor(user.id).await?;
         for purpose in [CodePurpose::Recovery, CodePurpose::LoginEmail] {
@@ -126,6 +130,7 @@ impl Accounts {
         tx.set_two_fa_enabled(user.id, false).await?;
         self.queue_plain_mail(tx, MailKind::TwoFactorDisabled, user, &user.email)
             .await?;
+        self.record(tx, event).await?;
         tracing::info!(user_id = user.id.0, "two-factor authentication disabled");
         Ok(())
     }

@@ -5,6 +5,7 @@
 
 use super::{Accounts, Internal, Link};
 use crate::domain::{EmailAddress, User};
+use crate::events::{EventKind, NewEvent};
 use crate::ports::{CodePurpose, StoreError, Tx, UniqueField};
 use crate::two_factor::normalize_code;
 
@@ -91,6 +92,8 @@ impl Accounts {
         }
         if !user.email_verified {
             tx.mark_email_verified(user.id).await?;
+            let event = NewEvent::by(EventKind::EmailVerified, Some(user.id), None);
+            self.record(tx.as_mut(), event).await?;
             tx.commit().await.map_err(Internal::from)?;
             tracing::info!(user_id = user.id.0, "e-mail verified");
         }
@@ -128,6 +131,8 @@ impl Accounts {
             }
             None => {
                 tx.mark_email_verified(user.id).await?;
+                let event = NewEvent::by_owner(EventKind::EmailVerified, user.id);
+                self.record(tx.as_mut(), event).await?;
                 User {
                     email_verified: true,
                     ..user.clone()

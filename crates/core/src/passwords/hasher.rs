@@ -19,6 +19,12 @@ impl StoredHash {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A hash no password matches (Django's `set_unusable_password()`: `!` and random text),
+    /// new each time so that it changes what the mailed tokens hash.
+    pub fn unusable() -> Self {
+        Self(format!("!{}", crate::two_factor::new_ticket().expose()))
+    }
 }
 
 impl fmt::Debug for StoredHash {

@@ -93,6 +93,8 @@ pub struct Config {
     pub mail_timeout: u64,
     /// Deliveries at once (and SMTP connections kept open between mails).
     pub mail_concurrency: usize,
+    /// Days audit events are kept; 0 keeps them forever.
+    pub event_retention_days: u32,
     /// Seconds a request waits for a database connection (and, on SQLite, for the write
     /// lock) before it answers 503.
     pub database_acquire_timeout: u64,
@@ -178,6 +180,7 @@ impl Default for Config {
             mail_retry_delay: 10,
             mail_timeout: 30,
             mail_concurrency: 4,
+            event_retention_days: 90,
             database_acquire_timeout: 2,
             log_format: LogFormat::Text,
             header_timeout: 10,

@@ -229,6 +229,11 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "deliveries at once (1–64); as many SMTP connections are kept open between mails",
     },
     Setting {
+        name: "TESSERA_EVENT_RETENTION_DAYS",
+        default: "`90`",
+        meaning: "days the audit events are kept (older ones are pruned at start and hourly); `0` keeps them forever",
+    },
+    Setting {
         name: "TESSERA_DATABASE_ACQUIRE_TIMEOUT",
         default: "`2`",
         meaning: "seconds a request waits for a database connection (on SQLite also for the write lock) before it answers 503 with `Retry-After`; start-up gives up as soon when the database does not answer, saying which",

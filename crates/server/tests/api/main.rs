@@ -4,6 +4,9 @@
 mod support;
 
 mod account_takeover;
+mod admin_api;
+mod admin_cli;
+mod audit_events;
 mod authapi_accounts;
 mod authapi_credentials;
 mod authapi_export;

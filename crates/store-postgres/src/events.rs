@@ -1,0 +1,3 @@
+//! The `events` table on PostgreSQL: the shared source in `crates/store-sql/events.rs`.
+
+include!("../../store-sql/events.rs");
