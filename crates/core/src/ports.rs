@@ -161,6 +161,14 @@ pub trait Store: Send + Sync + 'static {
         secret_hash: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
+    /// Replace the service's secret hash `from` with `to` (the same secret rehashed); `false`
+    /// when the stored hash is no longer `from` (a rotation committed meanwhile, and wins).
+    async fn upgrade_service_secret(
+        &self,
+        name: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError>;
     /// `false` when no service has that name.
     async fn remove_service(&self, name: &str) -> Result<bool, StoreError>;
 
