@@ -22,12 +22,12 @@ async fn imported_accounts_keep_their_ids_and_never_overwrite() {
         let ann = theirs(&here, 41, "Ann@x.io", "ann");
         let mut tx = store.begin().await.unwrap();
         assert_eq!(
-            tx.import_users(&[ann.clone()]).await.unwrap(),
+            tx.import_users(std::slice::from_ref(&ann)).await.unwrap(),
             [true],
             "{kind}"
         );
         assert_eq!(
-            tx.import_users(&[ann.clone()]).await.unwrap(),
+            tx.import_users(std::slice::from_ref(&ann)).await.unwrap(),
             [false],
             "{kind}: the same id again"
         );
