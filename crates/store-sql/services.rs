@@ -71,6 +71,26 @@ pub(crate) async fn set_secret<'e>(
     Ok(done.rows_affected() == 1)
 }
 
+/// Replace `from` with `to` only while `from` is still the stored hash (not a rotation:
+/// the secret is the same).
+pub(crate) async fn upgrade_secret<'e>(
+    db: impl Executor<'e, Database = Db>,
+    name: &str,
+    from: &str,
+    to: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        "UPDATE services SET secret_hash = $1 WHERE name = $2 AND secret_hash = $3",
+        to,
+        name,
+        from
+    )
+    .execute(db)
+    .await
+    .map_err(backend)?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// `false` when no service has that name.
 pub(crate) async fn delete<'e>(
     db: impl Executor<'e, Database = Db>,

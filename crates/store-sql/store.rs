@@ -125,6 +125,15 @@ impl Store for Backend {
         services::set_secret(&self.pool, name, secret_hash, now).await
     }
 
+    async fn upgrade_service_secret(
+        &self,
+        name: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError> {
+        services::upgrade_secret(&self.pool, name, from, to).await
+    }
+
     async fn remove_service(&self, name: &str) -> Result<bool, StoreError> {
         services::delete(&self.pool, name).await
     }

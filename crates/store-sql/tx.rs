@@ -285,30 +285,67 @@ impl Tx for StoreTx {
         tf::forget_failures(&mut *self.tx, user, None).await
     }
 
-    async fn import_user(&mut self, user: &User) -> Result<bool, StoreError> {
-        import::user(&mut *self.tx, user).await
+    async fn import_users(&mut self, users: &[User]) -> Result<Vec<bool>, StoreError> {
+        let batch = Batch::of(users, |u| u.id.0);
+        let written = import::users(&mut self.tx, &batch.rows).await?;
+        Ok(batch.written(|u| written.contains(&u.id.0)))
     }
 
     async fn follow_imported_ids(&mut self, highest: UserId) -> Result<(), StoreError> {
         ids::follow_imported(&mut self.tx, highest.0).await
     }
 
-    async fn import_refresh_token(
+    async fn import_refresh_tokens(
         &mut self,
-        token: &ImportedTokenRecord,
-    ) -> Result<bool, StoreError> {
-        let fresh = import::outstanding(&mut *self.tx, token).await?;
-        if let Some(at) = token.blacklisted_at {
-            sessions::blacklist_jti(&mut *self.tx, &token.jti, at, token.expires_at).await?;
-        }
-        Ok(fresh)
+        tokens: &[ImportedTokenRecord],
+    ) -> Result<Vec<bool>, StoreError> {
+        let batch = Batch::of(tokens, |t| t.jti.as_str());
+        let written = import::outstanding(&mut self.tx, &batch.rows).await?;
+        import::blacklisted(&mut self.tx, &batch.rows).await?;
+        Ok(batch.written(|t| written.contains(&t.jti)))
     }
 
-    async fn import_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<bool, StoreError> {
-        import::totp_factor(&mut *self.tx, factor).await
+    async fn import_totp_factors(
+        &mut self,
+        factors: &[TotpFactorRecord],
+    ) -> Result<Vec<bool>, StoreError> {
+        let batch = Batch::of(factors, |f| f.user_id);
+        let written = import::totp_factors(&mut self.tx, &batch.rows).await?;
+        Ok(batch.written(|f| written.contains(&f.user_id)))
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx.commit().await.map_err(backend)
+    }
+}
+
+/// The rows of an imported batch its statement is given: the first of each key (a later row
+/// with the same key is not written, as it would meet the first), in their order.
+struct Batch<'a, T> {
+    rows: Vec<&'a T>,
+    first: Vec<bool>,
+}
+
+impl<'a, T> Batch<'a, T> {
+    fn of<K: Eq + std::hash::Hash>(all: &'a [T], key: impl Fn(&'a T) -> K) -> Self {
+        let mut seen = std::collections::HashSet::with_capacity(all.len());
+        let first: Vec<bool> = all.iter().map(|row| seen.insert(key(row))).collect();
+        let rows = all
+            .iter()
+            .zip(&first)
+            .filter(|(_, f)| **f)
+            .map(|(r, _)| r)
+            .collect();
+        Self { rows, first }
+    }
+
+    /// For every row of the batch, whether it was written, `was_written` telling it of the
+    /// rows given to the statement.
+    fn written(&self, was_written: impl Fn(&T) -> bool) -> Vec<bool> {
+        let mut given = self.rows.iter();
+        self.first
+            .iter()
+            .map(|&first| first && given.next().is_some_and(|row| was_written(row)))
+            .collect()
     }
 }

@@ -187,6 +187,14 @@ pub trait Store: Send + Sync + 'static {
         secret_hash: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
+    /// Replace the service's secret hash `from` with `to` (the same secret rehashed); `false`
+    /// when the stored hash is no longer `from` (a rotation committed meanwhile, and wins).
+    async fn upgrade_service_secret(
+        &self,
+        name: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError>;
     /// `false` when no service has that name.
     async fn remove_service(&self, name: &str) -> Result<bool, StoreError>;
 
@@ -371,20 +379,25 @@ pub trait Tx: Send {
     /// Forget the account's wrong codes (after a success).
     async fn clear_code_failures(&mut self, user: UserId) -> Result<(), StoreError>;
 
-    /// Take in an account from another system with its own id and every field as given;
-    /// `false` (nothing written) when its id, address or username is taken.
-    async fn import_user(&mut self, user: &User) -> Result<bool, StoreError>;
+    /// Take in accounts from another system, each with its own id and every field as given,
+    /// in one statement; for each, whether it was written (`false`: its id, address or
+    /// username is taken, here or by an earlier account of the batch).
+    async fn import_users(&mut self, users: &[User]) -> Result<Vec<bool>, StoreError>;
     /// Let the ids of accounts created from now on be above every id taken and above
-    /// `highest` (after `import_user` wrote ids of its own).
+    /// `highest` (after `import_users` wrote ids of their own).
     async fn follow_imported_ids(&mut self, highest: UserId) -> Result<(), StoreError>;
-    /// Take in a refresh token another system issued (and its blacklisting); `false` when it
-    /// is known already or its account does not exist here.
-    async fn import_refresh_token(
+    /// Take in refresh tokens another system issued (and their blacklisting); for each,
+    /// whether it was written (`false`: known already, or its account does not exist here).
+    async fn import_refresh_tokens(
         &mut self,
-        token: &ImportedTokenRecord,
-    ) -> Result<bool, StoreError>;
-    /// Take in a TOTP factor; `false` when the account has one already or does not exist.
-    async fn import_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<bool, StoreError>;
+        tokens: &[ImportedTokenRecord],
+    ) -> Result<Vec<bool>, StoreError>;
+    /// Take in TOTP factors; for each, whether it was written (`false`: the account has one
+    /// already, an earlier one of the batch included, or does not exist).
+    async fn import_totp_factors(
+        &mut self,
+        factors: &[TotpFactorRecord],
+    ) -> Result<Vec<bool>, StoreError>;
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -1,6 +1,7 @@
 //! Taking in another system's accounts (`tessera import django`): accounts with their ids and
-//! password hashes, refresh tokens, TOTP factors and services, a batch per transaction,
-//! never touching what is here already. A dry run does the same and rolls back.
+//! password hashes, refresh tokens, TOTP factors and services, a batch per transaction
+//! (written in one statement a kind), never touching what is here already. A dry run does
+//! the same and rolls back.
 
 use super::{Accounts, Internal};
 use crate::domain::{User, UserId};
@@ -86,9 +87,10 @@ impl Accounts {
         write: Write,
     ) -> Result<Vec<Imported>, Internal> {
         let mut tx = self.begin().await?;
+        let written = tx.import_users(users).await?;
         let mut outcomes = Vec::with_capacity(users.len());
-        for user in users {
-            let outcome = if tx.import_user(user).await? {
+        for (user, written) in users.iter().zip(written) {
+            let outcome = if written {
                 Imported::New
             } else {
                 why_not_user(tx.as_mut(), user).await?
@@ -110,9 +112,10 @@ impl Accounts {
         write: Write,
     ) -> Result<Vec<Imported>, Internal> {
         let mut tx = self.begin().await?;
+        let written = tx.import_refresh_tokens(tokens).await?;
         let mut outcomes = Vec::with_capacity(tokens.len());
-        for token in tokens {
-            let outcome = if tx.import_refresh_token(token).await? {
+        for (token, written) in tokens.iter().zip(written) {
+            let outcome = if written {
                 Imported::New
             } else if tx.user_by_id(UserId(token.user_id)).await?.is_some() {
                 Imported::Present
@@ -131,17 +134,21 @@ impl Accounts {
         factors: &[ImportedFactor],
         write: Write,
     ) -> Result<Vec<Imported>, Internal> {
-        let mut tx = self.begin().await?;
-        let mut outcomes = Vec::with_capacity(factors.len());
-        for f in factors {
-            let record = TotpFactorRecord {
+        let records: Vec<TotpFactorRecord> = factors
+            .iter()
+            .map(|f| TotpFactorRecord {
                 user_id: f.user.0,
                 secret: self.two_factor.sealing.seal(f.user, f.secret.as_bytes()),
                 confirmed_at: Some(f.created_at),
                 last_step: f.last_step.max(0),
                 created_at: f.created_at,
-            };
-            let outcome = if tx.import_totp_factor(&record).await? {
+            })
+            .collect();
+        let mut tx = self.begin().await?;
+        let written = tx.import_totp_factors(&records).await?;
+        let mut outcomes = Vec::with_capacity(factors.len());
+        for (f, written) in factors.iter().zip(written) {
+            let outcome = if written {
                 Imported::New
             } else if tx.user_by_id(f.user).await?.is_none() {
                 Imported::Skipped(Conflict::NoAccount)

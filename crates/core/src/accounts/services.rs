@@ -31,20 +31,44 @@ pub struct ServiceInfo {
 }
 
 impl Accounts {
-    /// A token for service `name`, when `secret` is its secret. Costs one hash check always.
+    /// A token for service `name`, when `secret` is its secret. Costs one hash check always
+    /// (and one hash more the first time a secret stored otherwise than as Argon2id at the
+    /// current parameters is given, to upgrade it: a Django hash of an imported service).
     #[tracing::instrument(skip_all)]
     pub async fn service_token(&self, name: &str, secret: &str) -> Result<String, ServiceError> {
         let record = self.store.service(name).await.map_err(Internal::from)?;
         let stored = record
             .as_ref()
             .map(|r| StoredHash::from_stored(r.secret_hash.clone()));
-        match self.hasher.verify(secret, stored.as_ref()).await {
-            Verification::Valid { .. } => {
-                tracing::info!(service = name, "service token issued");
-                Ok(self.jwt.mint_service(name, self.now()))
-            }
-            Verification::Invalid => Err(ServiceError::InvalidCredentials),
+        let Verification::Valid { needs_rehash } =
+            self.hasher.verify(secret, stored.as_ref()).await
+        else {
+            return Err(ServiceError::InvalidCredentials);
+        };
+        if let (true, Some(stored)) = (needs_rehash, stored) {
+            self.upgrade_service_secret(name, &stored, secret).await?;
         }
+        tracing::info!(service = name, "service token issued");
+        Ok(self.jwt.mint_service(name, self.now()))
+    }
+
+    /// Store the secret just verified against `stored` as Argon2id, only while `stored` is
+    /// still the service's hash: a rotation that committed meanwhile wins.
+    async fn upgrade_service_secret(
+        &self,
+        name: &str,
+        stored: &StoredHash,
+        secret: &str,
+    ) -> Result<(), Internal> {
+        let upgraded = self.hasher.hash(secret).await?;
+        let done = self
+            .store
+            .upgrade_service_secret(name, stored.as_str(), upgraded.as_str())
+            .await?;
+        if done {
+            tracing::info!(service = name, "service secret hash upgraded");
+        }
+        Ok(())
     }
 
     /// Register a service; with no secret given, one is generated and returned (once).

@@ -135,3 +135,46 @@ async fn a_postgresql_django_database_imports_the_same() {
     authapi_carries_over(&app).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_imported_service_secret_is_upgraded_to_argon2id_by_its_first_token() {
+    let app = django_app("authapi").await;
+    let (ok, out) = app.import_django(&DjangoSource::sqlite("authapi"), &[]);
+    assert!(ok, "{out}");
+    let stored = "SELECT secret_hash || ' ' || CAST(COALESCE(rotated_at, 0) AS TEXT)
+                  FROM services WHERE name = 'matchmaking'";
+    let imported = app.db.texts(stored).await;
+    assert!(imported[0].starts_with("pbkdf2_sha256$"), "{imported:?}");
+    assert!(imported[0].ends_with(" 0"), "never rotated: {imported:?}");
+    let service = &django_facts("authapi")["service"];
+    let auth = |secret: &Value| json!({"serviceName": service["name"], "password": secret});
+    let wrong = auth(&json!("not-the-secret-0000"));
+    let internal = "/api/auth/internal/auth/";
+    assert_eq!(
+        app.post(internal, wrong.clone()).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.db.texts(stored).await,
+        imported,
+        "a wrong secret changes nothing"
+    );
+
+    let (status, body) = status_json(app.post(internal, auth(&service["secret"])).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let upgraded = app.db.texts(stored).await;
+    assert!(upgraded[0].starts_with("$argon2id$"), "{upgraded:?}");
+    assert!(
+        upgraded[0].ends_with(" 0"),
+        "an upgrade is no rotation: {upgraded:?}"
+    );
+    // The same secret goes on working against its Argon2id hash, which stays as it is.
+    let (status, body) = status_json(app.post(internal, auth(&service["secret"])).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.db.texts(stored).await, upgraded);
+    assert_eq!(
+        app.post(internal, wrong).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    app.stop().await;
+}

@@ -26,6 +26,7 @@ mod djoser_register;
 mod djoser_users;
 mod first_start;
 mod import_django;
+mod import_django_tables;
 mod import_django_tokens;
 mod json_errors;
 mod jwks;

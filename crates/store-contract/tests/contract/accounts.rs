@@ -44,6 +44,41 @@ async fn unique_addresses_and_names_conflict_by_field() {
 }
 
 #[tokio::test]
+async fn a_service_secret_upgrade_loses_to_a_rotation() {
+    each_store!(|store, kind| {
+        store.add_service("game", "old", NOW).await.unwrap();
+        let upgrade = async |from: &str, to: &str| {
+            store
+                .upgrade_service_secret("game", from, to)
+                .await
+                .unwrap()
+        };
+        assert!(upgrade("old", "new").await, "{kind}");
+        assert!(
+            !upgrade("old", "newer").await,
+            "{kind}: no longer the stored hash"
+        );
+        store
+            .set_service_secret("game", "rotated", NOW)
+            .await
+            .unwrap();
+        assert!(
+            !upgrade("new", "upgraded").await,
+            "{kind}: the rotation wins"
+        );
+        let stored = store.service("game").await.unwrap().unwrap();
+        assert_eq!(stored.secret_hash, "rotated", "{kind}");
+        assert!(
+            !store
+                .upgrade_service_secret("nope", "old", "new")
+                .await
+                .unwrap(),
+            "{kind}"
+        );
+    });
+}
+
+#[tokio::test]
 async fn a_transaction_dropped_without_commit_writes_nothing() {
     each_store!(|store, kind| {
         let mut tx = store.begin().await.unwrap();

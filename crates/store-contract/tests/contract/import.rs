@@ -21,15 +21,40 @@ async fn imported_accounts_keep_their_ids_and_never_overwrite() {
         let here = user(&store, "here@x.io", "here").await;
         let ann = theirs(&here, 41, "Ann@x.io", "ann");
         let mut tx = store.begin().await.unwrap();
-        assert!(tx.import_user(&ann).await.unwrap(), "{kind}");
-        assert!(
-            !tx.import_user(&ann).await.unwrap(),
+        assert_eq!(
+            tx.import_users(std::slice::from_ref(&ann)).await.unwrap(),
+            [true],
+            "{kind}"
+        );
+        assert_eq!(
+            tx.import_users(std::slice::from_ref(&ann)).await.unwrap(),
+            [false],
             "{kind}: the same id again"
         );
         let same_address = theirs(&here, 42, "ann@X.IO", "other");
-        assert!(!tx.import_user(&same_address).await.unwrap(), "{kind}");
         let same_name = theirs(&here, 43, "other@x.io", "ann");
-        assert!(!tx.import_user(&same_name).await.unwrap(), "{kind}");
+        let fresh = theirs(&here, 44, "bo@x.io", "bo");
+        assert_eq!(
+            tx.import_users(&[same_address, fresh, same_name])
+                .await
+                .unwrap(),
+            [false, true, false],
+            "{kind}"
+        );
+        // Rows of one batch meet each other as they meet rows here.
+        let batch = [
+            theirs(&here, 50, "cy@x.io", "cy"),
+            theirs(&here, 50, "cy2@x.io", "cy2"),
+            theirs(&here, 51, "CY@x.io", "cy3"),
+            theirs(&here, 52, "di@x.io", "cy"),
+            theirs(&here, 53, "di@x.io", "di"),
+        ];
+        assert_eq!(
+            tx.import_users(&batch).await.unwrap(),
+            [true, false, false, false, true],
+            "{kind}"
+        );
+        assert!(tx.import_users(&[]).await.unwrap().is_empty(), "{kind}");
         tx.follow_imported_ids(UserId(100)).await.unwrap();
         tx.commit().await.unwrap();
         let stored = store.user_by_id(UserId(41)).await.unwrap().unwrap();
@@ -55,43 +80,45 @@ async fn imported_tokens_and_factors_need_their_account() {
             blacklisted_at,
         };
         let mut tx = store.begin().await.unwrap();
-        assert!(
-            tx.import_refresh_token(&token("a", ann.id.0, None))
+        assert_eq!(
+            tx.import_refresh_tokens(&[token("a", ann.id.0, None)])
                 .await
                 .unwrap(),
-            "{kind}"
-        );
-        assert!(
-            !tx.import_refresh_token(&token("a", ann.id.0, None))
-                .await
-                .unwrap(),
-            "{kind}"
-        );
-        assert!(
-            !tx.import_refresh_token(&token("b", 999, None))
-                .await
-                .unwrap(),
+            [true],
             "{kind}"
         );
         let dropped = token("c", ann.id.0, Some(NOW.0 - 5));
-        assert!(tx.import_refresh_token(&dropped).await.unwrap(), "{kind}");
-        let factor = |user_id: i64| TotpFactorRecord {
+        assert_eq!(
+            tx.import_refresh_tokens(&[
+                token("a", ann.id.0, None),
+                token("b", 999, None),
+                dropped.clone(),
+                dropped,
+            ])
+            .await
+            .unwrap(),
+            [false, false, true, false],
+            "{kind}: known, without account, new, twice in the batch"
+        );
+        let factor = |user_id: i64, last_step: i64| TotpFactorRecord {
             user_id,
             secret: "v1.sealed".into(),
             confirmed_at: Some(NOW.0),
-            last_step: 7,
+            last_step,
             created_at: NOW.0,
         };
-        assert!(
-            tx.import_totp_factor(&factor(ann.id.0)).await.unwrap(),
-            "{kind}"
+        assert_eq!(
+            tx.import_totp_factors(&[factor(ann.id.0, 7), factor(ann.id.0, 8)])
+                .await
+                .unwrap(),
+            [true, false],
+            "{kind}: one factor an account, the first of the batch"
         );
-        assert!(
-            !tx.import_totp_factor(&factor(ann.id.0)).await.unwrap(),
-            "{kind}"
-        );
-        assert!(
-            !tx.import_totp_factor(&factor(999)).await.unwrap(),
+        assert_eq!(
+            tx.import_totp_factors(&[factor(ann.id.0, 9), factor(999, 7)])
+                .await
+                .unwrap(),
+            [false, false],
             "{kind}"
         );
         tx.commit().await.unwrap();

@@ -3,9 +3,12 @@
 Run with a scratch virtualenv (outside the repository) holding Django 5.2.19, djoser 2.3.5,
 djangorestframework-simplejwt 5.5.1, django-otp, argon2-cffi, bcrypt and psycopg:
 
-    python make_django_dbs.py            # writes djoser.sqlite3, authapi.sqlite3, *.sql, django_facts.json
+    python make_django_dbs.py            # every shape: SHAPE.sqlite3, SHAPE.sql, django_facts.json
+    python make_django_dbs.py plain      # only these shapes (their facts replaced, the others' kept)
 
-Two projects, one shaped like each note's service (see README.md). Every time-dependent value
+Four projects (see README.md): one shaped like each note's service, a plain
+`django.contrib.auth` project (`auth_user`), and one whose custom user model has a table name
+of its own beside a second table that looks like a user table. Every time-dependent value
 is made at NOW (Django's and SimpleJWT's clocks are pinned), so the tests can pin Tessera's
 clock beside it. The PostgreSQL dumps hold the same rows (loaddata of the SQLite data into a
 scratch PostgreSQL database made by Django's migrations, then pg_dump).
@@ -38,7 +41,34 @@ class Service(models.Model):
     serviceName = models.CharField(max_length=64, unique=True)
     password = models.CharField(max_length=128)
 ''',
+    # No custom user model: django.contrib.auth's own `auth_user` (e-mail neither required nor
+    # unique).
+    "plain": None,
+    # A custom user model with a table name of its own, and closed accounts kept in a second
+    # table with the same columns: which one is the user table takes --user-table.
+    "members": '''
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+class Member(AbstractUser):
+    email = models.EmailField(unique=True)
+
+    class Meta:
+        db_table = "members"
+
+class FormerMember(AbstractBaseUser):
+    username = models.CharField(max_length=150, unique=True)
+    email = models.EmailField(unique=True)
+    is_active = models.BooleanField(default=False)
+    left_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "former_members"
+''',
 }
+# The user model of each shape with a `users` app.
+USER_MODEL = {"djoser": "users.User", "authapi": "users.User", "members": "users.Member"}
 
 SETTINGS = '''
 import os
@@ -46,9 +76,8 @@ SECRET_KEY = {secret!r}
 INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
     "django.contrib.admin", "django.contrib.messages",
     "rest_framework", "rest_framework_simplejwt", "rest_framework_simplejwt.token_blacklist",
-    {extra}"users"]
-AUTH_USER_MODEL = "users.User"
-if os.environ.get("MAKE_PG"):
+    {extra}]
+{user_model}if os.environ.get("MAKE_PG"):
     DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": os.environ["MAKE_PG"],
         "HOST": "127.0.0.1", "USER": "postgres"}}}}
 else:
@@ -67,22 +96,29 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher",
 
 
 def project(shape, root):
-    """A minimal project: settings plus the `users` app of this shape (migrations made here)."""
-    (root / "users" / "migrations").mkdir(parents=True)
-    (root / "users" / "__init__.py").write_text("")
-    (root / "users" / "migrations" / "__init__.py").write_text("")
-    (root / "users" / "models.py").write_text(textwrap.dedent(MODELS[shape]))
+    """A minimal project: settings plus the `users` app of this shape, if it has one
+    (migrations made here)."""
     extra = '"django_otp", "django_otp.plugins.otp_totp", ' if shape == "authapi" else ""
-    (root / "settings.py").write_text(SETTINGS.format(secret=SECRET_KEY, extra=extra))
+    user_model = ""
+    if MODELS[shape] is not None:
+        (root / "users" / "migrations").mkdir(parents=True)
+        (root / "users" / "__init__.py").write_text("")
+        (root / "users" / "migrations" / "__init__.py").write_text("")
+        (root / "users" / "models.py").write_text(textwrap.dedent(MODELS[shape]))
+        extra += '"users", '
+        user_model = f"AUTH_USER_MODEL = {USER_MODEL[shape]!r}\n"
+    (root / "settings.py").write_text(SETTINGS.format(secret=SECRET_KEY, extra=extra,
+                                                      user_model=user_model))
 
 
-def setup(root):
+def setup(root, shape):
     sys.path.insert(0, str(root))
     os.environ["DJANGO_SETTINGS_MODULE"] = "settings"
     import django
     django.setup()
     from django.core.management import call_command
-    call_command("makemigrations", "users", verbosity=0)
+    if MODELS[shape] is not None:
+        call_command("makemigrations", "users", verbosity=0)
     call_command("migrate", verbosity=0)
 
 
@@ -146,6 +182,10 @@ def fill(shape):
         note(add_user(User, "kim", "kim@example.com", "md5"), "md5", skipped="unknown hasher md5")
         note(add_user(User, "lou", "not-an-address", "argon2"), "argon2",
              skipped="the e-mail address does not parse")
+    elif shape == "plain":
+        fill_plain(User, note)
+    elif shape == "members":
+        facts["former_members"] = fill_members(User, note)
     else:
         from django_otp.plugins.otp_totp.models import TOTPDevice
         from users.models import Service
@@ -171,10 +211,50 @@ def fill(shape):
     return facts
 
 
+def fill_plain(User, note):
+    """A username-login site on `auth_user`: four accounts that carry over, then sixty that
+    cannot (more than the report lists one by one): accounts without an address (Django's
+    `auth_user` does not need one), `md5` hashes left from an old site, and addresses that
+    are another account's too (`auth_user` does not make them unique)."""
+    logged_in = NOW - dt.timedelta(days=2)
+    amy = add_user(User, "amy", "amy@example.com", "pbkdf2_sha256", first_name="Amy",
+                   last_name="Pond", last_login=logged_in)
+    note(amy, "pbkdf2_sha256", first_name="Amy", last_name="Pond", tokens=tokens_for(amy))
+    bob = add_user(User, "bob", "bob@example.com", "argon2", is_staff=True, is_superuser=True)
+    note(bob, "argon2", is_superuser=True)
+    cy = add_user(User, "cy", "cy@example.com", "bcrypt_sha256", is_active=False)
+    note(cy, "bcrypt_sha256", activation=links_for(cy))
+    dee = add_user(User, "dee", "dee@example.com", "scrypt", last_login=logged_in)
+    note(dee, "scrypt", reset=links_for(dee))
+    for i in range(1, 46):
+        note(add_user(User, f"nomail{i:02}", "", None), "unusable", skipped="no address")
+    for i in range(1, 13):
+        note(add_user(User, f"legacy{i:02}", f"legacy{i:02}@example.com", "md5"), "md5",
+             skipped="unknown hasher md5")
+    for i in range(1, 4):
+        note(add_user(User, f"twin{i}", "amy@example.com", "argon2"), "argon2",
+             skipped="the address is amy's too")
+
+
+def fill_members(User, note):
+    """Members in `members`; closed accounts in `former_members` (their addresses returned),
+    never to be imported."""
+    from users.models import FormerMember
+    mia = add_user(User, "mia", "mia@example.com", "pbkdf2_sha256", first_name="Mia")
+    note(mia, "pbkdf2_sha256", tokens=tokens_for(mia))
+    note(add_user(User, "ned", "ned@example.com", "argon2", is_staff=True), "argon2")
+    from django.contrib.auth.hashers import make_password
+    for name in ["olga", "pete"]:
+        FormerMember.objects.create(username=name, email=f"{name}@example.com",
+                                    password=make_password(PASSWORD, hasher="argon2"),
+                                    left_at=NOW - dt.timedelta(days=3))
+    return [f"{name}@example.com" for name in ["olga", "pete"]]
+
+
 def child(shape, root, db):
     project(shape, root)
     os.environ["MAKE_DB"] = str(db)
-    setup(root)
+    setup(root, shape)
     facts = fill(shape)
     from django.core.management import call_command
     with open(root / "data.json", "w") as f:
@@ -186,28 +266,34 @@ def child(shape, root, db):
 def child_pg(shape, root, name):
     """The same rows in PostgreSQL: Django's migrations, then loaddata of the SQLite rows."""
     os.environ["MAKE_PG"] = name
-    setup(root)
+    setup(root, shape)
     from django.core.management import call_command
     call_command("loaddata", str(root / "data.json"), verbosity=0)
 
 
 def main():
-    if len(sys.argv) == 5:
-        shape, root, target, kind = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+    if sys.argv[1:2] == ["--child"]:
+        shape, root, target, kind = sys.argv[2], Path(sys.argv[3]), sys.argv[4], sys.argv[5]
         return child(shape, root, Path(target)) if kind == "sqlite" else child_pg(shape, root, target)
-    all_facts = {}
-    for shape in ["djoser", "authapi"]:
+    shapes = sys.argv[1:] or list(MODELS)
+    unknown = [s for s in shapes if s not in MODELS]
+    if unknown:
+        sys.exit(f"no such shape: {', '.join(unknown)} (shapes: {', '.join(MODELS)})")
+    facts_file = HERE / "django_facts.json"
+    all_facts = json.loads(facts_file.read_text()) if facts_file.exists() else {}
+    for shape in shapes:
         db = HERE / f"{shape}.sqlite3"
         db.unlink(missing_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            subprocess.run([sys.executable, __file__, shape, tmp, str(db), "sqlite"], check=True)
+            subprocess.run([sys.executable, __file__, "--child", shape, tmp, str(db), "sqlite"],
+                           check=True)
             subprocess.run(["sqlite3", str(db), "VACUUM"], check=True)
             name = f"django_import_make_{shape}"
             psql = lambda sql: subprocess.run(["psql", PG_ADMIN, "-q", "-c", sql], check=True)
             psql(f"DROP DATABASE IF EXISTS {name}")
             psql(f"CREATE DATABASE {name}")
-            subprocess.run([sys.executable, __file__, shape, tmp, name, "pg"], check=True)
+            subprocess.run([sys.executable, __file__, "--child", shape, tmp, name, "pg"], check=True)
             dump = subprocess.run(["pg_dump", f"{PG_ADMIN} dbname={name}", "--no-owner",
                 "--no-privileges", "--inserts", "--no-comments"], check=True, capture_output=True, text=True)
             # Plain SQL only: pg_dump's psql meta-commands (`\\restrict`) are left out.
@@ -215,7 +301,8 @@ def main():
             (HERE / f"{shape}.sql").write_text(sql)
             psql(f"DROP DATABASE {name}")
             all_facts[shape] = json.loads((root / "facts.json").read_text())
-    (HERE / "django_facts.json").write_text(json.dumps(all_facts, indent=1, ensure_ascii=False) + "\n")
+    all_facts = {shape: all_facts[shape] for shape in MODELS if shape in all_facts}
+    facts_file.write_text(json.dumps(all_facts, indent=1, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
