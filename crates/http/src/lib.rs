@@ -48,10 +48,14 @@ impl AppState {
         limits: RateLimits,
         template_dir: Option<&std::path::Path>,
     ) -> Result<Self, tessera_templates::TemplateError> {
+        let site = pages::Site {
+            name: accounts.site_name(),
+            public_url: accounts.public_url(),
+            frontend_url: accounts.frontend_url(),
+        };
         let pages = Arc::new(pages::Pages::new(
-            accounts.site_name(),
-            accounts.public_url(),
-            accounts.frontend_url(),
+            &site,
+            accounts.default_lang(),
             template_dir,
         )?);
         Ok(Self {
@@ -69,6 +73,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let accounts = state.accounts.clone();
     let policy = security::Policy {
         https: accounts.public_url().starts_with("https://"),
+        pages: security::page_policy(state.pages.styles()),
     };
     let app = Router::new()
         .merge(djoser::routes())

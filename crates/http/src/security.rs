@@ -1,5 +1,5 @@
 //! Security headers: on every HTML page a strict Content-Security-Policy (no script at all;
-//! the pages' one inline style allowed by its hash), no framing, no referrer (reset links
+//! the pages' inline styles, overridden ones too, allowed by their hashes), no framing, no referrer (reset links
 //! carry tokens); `nosniff` on every response; `Cache-Control: no-store` on every answer
 //! that sets no caching of its own (tokens, account data and the pages are never to be kept,
 //! RFC 6749 §5.1); `Strict-Transport-Security` when Tessera is served over HTTPS.
@@ -15,28 +15,38 @@ use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
-use std::sync::LazyLock;
 
-/// The policy, with the hash of the `<style>` block of the pages' base template.
-static POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
-    let base = include_str!("../templates/base.html");
-    let style = base
-        .split_once("<style>")
-        .and_then(|(_, rest)| rest.split_once("</style>"))
-        .map_or("", |(css, _)| css);
-    let hash = STANDARD.encode(Sha256::digest(style.as_bytes()));
+/// The pages' policy: no script, no source but the pages' own inline `<style>` blocks, each
+/// allowed by its hash (`styles` are their texts, as the loaded templates, overrides
+/// included, have them).
+pub fn page_policy<'a>(styles: impl IntoIterator<Item = &'a str>) -> HeaderValue {
+    let mut hashes: Vec<String> = Vec::new();
+    for css in styles {
+        let hash = format!(
+            "'sha256-{}'",
+            STANDARD.encode(Sha256::digest(css.as_bytes()))
+        );
+        if !hashes.contains(&hash) {
+            hashes.push(hash);
+        }
+    }
+    let style = match hashes.is_empty() {
+        true => String::new(),
+        false => format!("style-src {}; ", hashes.join(" ")),
+    };
     let policy = format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; form-action 'self'; \
-         frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; {style}form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     );
     HeaderValue::from_str(&policy).expect("a policy of plain ASCII")
-});
+}
 
 /// What the headers depend on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// `TESSERA_PUBLIC_URL` is https: browsers are told to come back over HTTPS only.
     pub https: bool,
+    /// The Content-Security-Policy of the HTML pages (`page_policy`).
+    pub pages: HeaderValue,
 }
 
 /// A year, as Django's SECURE_HSTS_SECONDS is usually set; subdomains are not included (they
@@ -59,7 +69,7 @@ pub async fn headers(State(policy): State<Policy>, req: Request, next: Next) -> 
         headers.insert(STRICT_TRANSPORT_SECURITY, HSTS);
     }
     if html {
-        headers.insert(CONTENT_SECURITY_POLICY, POLICY.clone());
+        headers.insert(CONTENT_SECURITY_POLICY, policy.pages.clone());
         headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     }

@@ -162,4 +162,47 @@ mod tests {
         let m = r.render(MailKind::Activation, &fr).unwrap();
         assert!(m.text.contains("L’équipe Tessera <&>"), "{}", m.text);
     }
+
+    /// "1 is left", not "1 are left": the count chooses the sentence, by each language's rule.
+    #[test]
+    fn the_recovery_codes_left_are_counted_in_each_language() {
+        let r = Renderer::new(None).unwrap();
+        let cases = [
+            (Lang::En, 0, "Each code works once; that was the last one."),
+            (Lang::En, 1, "Each code works once; 1 is left."),
+            (Lang::En, 2, "Each code works once; 2 are left."),
+            (
+                Lang::Es,
+                0,
+                "Cada código sirve una sola vez; era el último.",
+            ),
+            (Lang::Es, 1, "Cada código sirve una sola vez; te queda 1."),
+            (Lang::Es, 7, "Cada código sirve una sola vez; te quedan 7."),
+            (
+                Lang::Fr,
+                0,
+                "ne sert qu’une fois\u{202f}; c’était le dernier.",
+            ),
+            (
+                Lang::Fr,
+                1,
+                "ne sert qu’une fois\u{202f}; il vous en reste 1.",
+            ),
+            (
+                Lang::Fr,
+                3,
+                "ne sert qu’une fois\u{202f}; il vous en reste 3.",
+            ),
+        ];
+        for (lang, left, expected) in cases {
+            let ctx = MailContext {
+                codes_left: Some(left),
+                lang,
+                ..sample()
+            };
+            let m = r.render(MailKind::RecoveryCodeUsed, &ctx).unwrap();
+            assert!(m.text.contains(expected), "{lang:?} {left}: {}", m.text);
+            assert!(m.html.contains(expected), "{lang:?} {left}: {}", m.html);
+        }
+    }
 }

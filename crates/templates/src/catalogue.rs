@@ -1,12 +1,14 @@
 //! `Catalogue`: every sentence of the mails and pages in one language, one `key = text` line
-//! each (`#` starts a comment). A text names the template's values it needs as `{name}`.
+//! each (`#` starts a comment). A text names the template's values it needs as `{name}`, and
+//! says a counted thing as `{name, plural, one {# code} other {# codes}}` (see `message`).
 
 use crate::TemplateError;
+use crate::message::Message;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
-    entries: BTreeMap<String, String>,
+    entries: BTreeMap<String, Message>,
 }
 
 impl Catalogue {
@@ -26,15 +28,16 @@ impl Catalogue {
             if key.is_empty() || text.is_empty() {
                 return Err(at("expected `key = text`".into()));
             }
-            if entries.insert(key.to_owned(), text.to_owned()).is_some() {
+            let message = Message::parse(text).map_err(|e| at(format!("`{key}`: {e}")))?;
+            if entries.insert(key.to_owned(), message).is_some() {
                 return Err(at(format!("`{key}` is given twice")));
             }
         }
         Ok(Self { entries })
     }
 
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.get(key).map(String::as_str)
+    pub fn get(&self, key: &str) -> Option<&Message> {
+        self.entries.get(key)
     }
 
     #[cfg(test)]
@@ -57,12 +60,12 @@ impl Catalogue {
                     format!("`{key}` is not a known text"),
                 ));
             };
-            if placeholders(&text) != placeholders(original) {
+            if text.placeholders() != original.placeholders() {
                 return Err(TemplateError::new(
                     file,
                     format!(
                         "`{key}` must use exactly the values {:?}",
-                        placeholders(original)
+                        original.placeholders()
                     ),
                 ));
             }
@@ -72,58 +75,37 @@ impl Catalogue {
     }
 }
 
-/// The `{name}` placeholders of `text`, sorted.
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut names: Vec<&str> = text
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
-}
-
-/// `text` with each `{name}` replaced by `value(name)`; `None` for a name it does not know.
-pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> Result<String, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some((before, after)) = rest.split_once('{') {
-        out.push_str(before);
-        let Some((name, tail)) = after.split_once('}') else {
-            return Err(format!("an unclosed `{{` in {text:?}"));
-        };
-        match value(name) {
-            Some(v) => out.push_str(&v),
-            None => return Err(format!("no value `{name}` for {text:?}")),
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn lines_placeholders_and_overlays() {
+        let message = |text| Message::parse(text).unwrap();
         let en = Catalogue::parse("en.txt", "# c\na.b = Hi {name} on {site}\n\nc = x\n").unwrap();
-        assert_eq!(en.get("a.b"), Some("Hi {name} on {site}"));
-        assert_eq!(placeholders("Hi {name} on {site}"), ["name", "site"]);
-        let filled = fill("Hi {name}!", |n| (n == "name").then(|| "Ann".into()));
+        assert_eq!(en.get("a.b"), Some(&message("Hi {name} on {site}")));
+        assert_eq!(
+            message("Hi {name} on {site}").placeholders(),
+            ["name", "site"]
+        );
+        let filled = message("Hi {name}!").fill("en", |n| (n == "name").then(|| "Ann".into()));
         assert_eq!(filled.unwrap(), "Hi Ann!");
-        assert!(fill("Hi {who}!", |_| None).is_err());
+        assert!(message("Hi {who}!").fill("en", |_| None).is_err());
         let bad = Catalogue::parse("en.txt", "a.b Hi\n").unwrap_err();
         assert_eq!(bad.file, "en.txt:1");
+        let bad = Catalogue::parse("en.txt", "\na.b = Hi {name\n").unwrap_err();
+        assert_eq!(bad.file, "en.txt:2");
+        assert!(bad.message.contains("`a.b`"), "{}", bad.message);
         let mut es = en.clone();
         let ok = Catalogue::parse("es.txt", "a.b = Hola {name} en {site}").unwrap();
         es.overlay("es.txt", ok, &en).unwrap();
-        assert_eq!(es.get("a.b"), Some("Hola {name} en {site}"));
+        assert_eq!(es.get("a.b"), Some(&message("Hola {name} en {site}")));
         let wrong = Catalogue::parse("es.txt", "a.b = Hola {nombre}").unwrap();
         assert!(es.overlay("es.txt", wrong, &en).is_err());
         let unknown = Catalogue::parse("es.txt", "zz = Hola").unwrap();
         assert!(es.overlay("es.txt", unknown, &en).is_err());
+        let counted = "a.b = {site}: {name, plural, one {# nombre} other {# nombres}}";
+        let counted = Catalogue::parse("es.txt", counted).unwrap();
+        es.overlay("es.txt", counted, &en).unwrap();
     }
 }

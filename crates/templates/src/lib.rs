@@ -6,6 +6,7 @@
 mod catalogue;
 mod escape;
 mod library;
+mod message;
 
 pub use escape::environment;
 pub use library::{Library, Sources};

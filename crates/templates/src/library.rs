@@ -4,7 +4,8 @@
 //! does not parse, uses a value or a text that does not exist, or fails to render in any
 //! language stops start-up with the file named, so nothing fails at send time.
 
-use crate::catalogue::{Catalogue, fill};
+use crate::catalogue::Catalogue;
+use crate::message::Message;
 use crate::{LANGS, TemplateError, escape};
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, State};
@@ -32,6 +33,9 @@ pub struct Sources<'a> {
 
 pub struct Library {
     env: Environment<'static>,
+    catalogues: Arc<BTreeMap<&'static str, Catalogue>>,
+    /// Each template's source as loaded.
+    sources: BTreeMap<&'static str, String>,
 }
 
 impl Library {
@@ -60,7 +64,14 @@ impl Library {
         env.add_function("t", move |state: &State, key: &str| {
             text(&texts, state, key)
         });
-        let library = Self { env };
+        let library = Self {
+            env,
+            catalogues: catalogues.clone(),
+            sources: files
+                .iter()
+                .map(|(name, (_, source))| (*name, source.clone()))
+                .collect(),
+        };
         for (name, (file, source)) in &files {
             library
                 .check(name, source, &catalogues["en"], &sources.sample)
@@ -72,6 +83,26 @@ impl Library {
     /// Render `name` with `ctx` (which holds `lang`).
     pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Error> {
         self.env.get_template(name)?.render(ctx)
+    }
+
+    /// The source of template `name`, as loaded (the operator's override, when there is one).
+    pub fn source(&self, name: &str) -> Option<&str> {
+        self.sources.get(name).map(String::as_str)
+    }
+
+    /// The sentence `key` in `lang`, its `{name}`s filled from `values`: for the words a
+    /// program says on a page (a title, a refusal), as `t("key")` gives templates theirs.
+    pub fn text(&self, lang: &str, key: &str, values: &Value) -> Result<String, Error> {
+        let message = message(&self.catalogues, lang, key)?;
+        message
+            .fill(lang, |name| {
+                values
+                    .get_attr(name)
+                    .ok()
+                    .filter(|v| !v.is_undefined() && !v.is_none())
+                    .map(|v| v.to_string())
+            })
+            .map_err(|m| failed(format!("`{key}`: {m}")))
     }
 
     /// Only known values and texts, and it renders in every language.
@@ -115,20 +146,30 @@ fn text(
 ) -> Result<String, Error> {
     let lang = state.lookup("lang");
     let lang = lang.as_ref().and_then(Value::as_str).unwrap_or("en");
-    let failed = |m: String| Error::new(ErrorKind::InvalidOperation, m);
-    let catalogue = catalogues
+    message(catalogues, lang, key)?
+        .fill(lang, |name| {
+            state
+                .lookup(name)
+                .filter(|v| !v.is_undefined() && !v.is_none())
+                .map(|v| v.to_string())
+        })
+        .map_err(|m| failed(format!("`{key}`: {m}")))
+}
+
+fn message<'a>(
+    catalogues: &'a BTreeMap<&'static str, Catalogue>,
+    lang: &str,
+    key: &str,
+) -> Result<&'a Message, Error> {
+    catalogues
         .get(lang)
-        .ok_or_else(|| failed(format!("no texts in `{lang}`")))?;
-    let source = catalogue
+        .ok_or_else(|| failed(format!("no texts in `{lang}`")))?
         .get(key)
-        .ok_or_else(|| failed(format!("`{key}` is not a known text")))?;
-    fill(source, |name| {
-        state
-            .lookup(name)
-            .filter(|v| !v.is_undefined() && !v.is_none())
-            .map(|v| v.to_string())
-    })
-    .map_err(failed)
+        .ok_or_else(|| failed(format!("`{key}` is not a known text")))
+}
+
+fn failed(message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message)
 }
 
 /// The literal keys of `t("…")` calls in `source`.
@@ -228,7 +269,6 @@ fn read(path: &Path) -> Result<String, TemplateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::placeholders;
 
     #[test]
     fn every_language_has_every_text_with_the_same_values() {
@@ -240,7 +280,7 @@ mod tests {
             assert_eq!(keys, english.keys().collect::<Vec<_>>(), "{lang}");
             for key in keys {
                 let (text, original) = (catalogue.get(key).unwrap(), english.get(key).unwrap());
-                assert_eq!(placeholders(text), placeholders(original), "{lang} {key}");
+                assert_eq!(text.placeholders(), original.placeholders(), "{lang} {key}");
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use super::access::{Change, Permit};
 use super::{Accounts, Internal, Link};
-use crate::domain::{ClientInfo, EmailAddress, Password, User};
+use crate::domain::{ClientInfo, EmailAddress, Lang, Password, User};
 use crate::events::{EventKind, NewEvent};
 use crate::mail::MailKind;
 use crate::passwords::{PasswordProblem, UserAttributes};
@@ -108,15 +108,16 @@ impl Accounts {
     }
 
     /// Whether a mailed uid/token pair is still good (the reset pages check before showing
-    /// their form).
-    pub async fn reset_link_valid(&self, uid: &str, token: &str) -> Result<bool, Internal> {
+    /// their form): the account's language when it is, for the page to speak it.
+    pub async fn reset_link_lang(&self, uid: &str, token: &str) -> Result<Option<Lang>, Internal> {
         let Some(id) = crate::tokens::decode_uid(uid) else {
-            return Ok(false);
+            return Ok(None);
         };
         let Some(user) = self.store.user_by_id(id).await? else {
-            return Ok(false);
+            return Ok(None);
         };
-        Ok(self.reset_tokens.check(&user, token, self.now()))
+        let valid = self.reset_tokens.check(&user, token, self.now());
+        Ok(valid.then_some(user.lang))
     }
 
     /// Django's SetPasswordForm after a valid link: validators run against the user.

@@ -3,7 +3,7 @@
 
 use super::email_change::UNDO;
 use super::{Accounts, Internal};
-use crate::domain::{EmailAddress, UserId};
+use crate::domain::{EmailAddress, Lang, UserId};
 use crate::events::{EventKind, NewEvent};
 use crate::ports::{StoreError, UniqueField};
 use crate::records::EmailUndoRecord;
@@ -13,6 +13,8 @@ use crate::records::EmailUndoRecord;
 pub struct EmailChangeToUndo {
     pub old_email: String,
     pub new_email: String,
+    /// The account's language, which the page speaks.
+    pub lang: Lang,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,10 +48,11 @@ impl Accounts {
             return Ok(None);
         };
         let current = self.store.user_by_id(UserId(undo.user_id)).await?;
-        let applies = current.is_some_and(|u| self.still_applies(&undo, &u.email));
-        Ok(applies.then_some(EmailChangeToUndo {
+        let current = current.filter(|u| self.still_applies(&undo, &u.email));
+        Ok(current.map(|u| EmailChangeToUndo {
             old_email: undo.old_email,
             new_email: undo.new_email,
+            lang: u.lang,
         }))
     }
 

@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
+use crate::pages::Carried;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -66,22 +67,26 @@ pub async fn confirm(
     ))
 }
 
+/// The mailed link's page, in the account's language once the link proved it.
 pub async fn follow_link(
     State(state): State<AppState>,
+    carried: Carried,
     Path((uid, token)): Path<(String, String)>,
 ) -> Response {
     match state.accounts.confirm_verification(&uid, &token).await {
-        Ok(_) => state.pages.render(
+        Ok(user) => state.pages.render(
             StatusCode::OK,
+            state.pages.lang(Some(user.lang), carried),
             "email_verified.html",
-            "E-mail address verified",
+            "page.email_verified.title",
             context! { back => true },
         ),
         Err(VerifyEmailError::Internal(e)) => ApiError::internal(&e).into_response(),
         Err(_) => state.pages.render(
             StatusCode::BAD_REQUEST,
+            state.pages.lang(None, carried),
             "email_verify_invalid.html",
-            "Invalid link",
+            "page.email_verify_invalid.title",
             PageValues::UNDEFINED,
         ),
     }

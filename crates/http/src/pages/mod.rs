@@ -1,14 +1,17 @@
 //! Tessera's own HTML pages: Django's built-in password-reset pages for the Auth API dialect
 //! and the page that undoes an e-mail change; CSRF-protected forms in plain, accessible HTML
-//! with no external assets.
+//! with no external assets, in the account's language (or the one carried, or the default).
 
 mod cookies;
+mod lang;
 mod origin;
+mod refusals;
 mod render;
 mod reset;
 mod undo;
 
-pub use render::Pages;
+pub use lang::Carried;
+pub use render::{Pages, Site};
 
 /// Where mails link to these pages, for `tessera_core::accounts::OwnPages`.
 pub fn own_pages() -> OwnPages {

@@ -4,24 +4,22 @@
 //! Django compares with `request.get_host()`). Browsers send `Origin` with every form POST;
 //! with neither header (old browsers, plain HTTP) the CSRF token alone decides, as in Django.
 
+use super::refusals::Refusal;
 use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN, REFERER};
 
-/// Why a POST is refused, in the words of Django's 403 page; `None` when it may go on.
-pub fn refused(headers: &HeaderMap, public_origin: &str) -> Option<String> {
+/// Why a POST is refused (Django's 403 page says it); `None` when it may go on.
+pub fn refused(headers: &HeaderMap, public_origin: &str) -> Option<Refusal> {
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let own_host = text(HOST).map(|host| format!("http://{host}"));
     let own = |origin: &str| origin == public_origin || own_host.as_deref() == Some(origin);
     if let Some(origin) = headers.get(ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
-        return (!own(origin)).then(|| {
-            format!("Origin checking failed - {origin} does not match any trusted origins.")
-        });
+        return (!own(origin)).then(|| Refusal::Origin(origin.to_owned()));
     }
     let referer = text(REFERER)?;
     let origin = origin_of(referer);
-    (!origin.as_deref().is_some_and(own))
-        .then(|| "Referer checking failed - Referer does not match any trusted origins.".into())
+    (!origin.as_deref().is_some_and(own)).then_some(Refusal::Referer)
 }
 
 /// `scheme://host[:port]` of an absolute URL.

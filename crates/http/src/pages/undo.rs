@@ -3,6 +3,7 @@
 //! the old address back.
 
 use super::cookies::{self, CSRF_FIELD, with_cookie};
+use super::lang::Carried;
 use super::reset::csrf_refused;
 use crate::AppState;
 use crate::client::Client;
@@ -14,17 +15,20 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use tessera_core::accounts::UndoEmailError;
+use tessera_core::domain::Lang;
 
-const TITLE: &str = "Undo the e-mail change";
+const TITLE: &str = "page.email_undo.title";
 
+/// The form, in the account's language.
 pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
+    carried: Carried,
     Path(token): Path<String>,
 ) -> Response {
     let change = match state.accounts.email_change_to_undo(&token).await {
         Ok(Some(change)) => change,
-        Ok(None) => return invalid(&state, StatusCode::OK),
+        Ok(None) => return invalid(&state, state.pages.lang(None, carried), StatusCode::OK),
         Err(e) => return ApiError::internal(&e).into_response(),
     };
     let (csrf, set) = cookies::csrf(&headers, state.pages.secure());
@@ -34,38 +38,42 @@ pub async fn form(
         old_email => change.old_email,
         new_email => change.new_email,
     };
-    with_cookie(
-        state
-            .pages
-            .render(StatusCode::OK, "email_undo.html", TITLE, values),
-        set,
-    )
+    let lang = state.pages.lang(Some(change.lang), carried);
+    let page = state
+        .pages
+        .render(StatusCode::OK, lang, "email_undo.html", TITLE, values);
+    with_cookie(page, set)
 }
 
+/// The form's POST, answered in the language the form was shown in.
 pub async fn undo(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
+    carried: Carried,
     Path(token): Path<String>,
     Body(body): Body,
 ) -> Response {
     if let Err(e) = state.limits.ip(Rule::ResetIp, &client).await {
         return e.into_response();
     }
+    let lang = state.pages.lang(None, carried);
     let f = Fields::new(body);
-    if let Some(refused) = csrf_refused(&state, &headers, f.peek(CSRF_FIELD)) {
+    if let Some(refused) = csrf_refused(&state, &headers, lang, f.peek(CSRF_FIELD)) {
         return refused;
     }
     match state.accounts.undo_email_change(&token).await {
         Ok(restored) => state.pages.render(
             StatusCode::OK,
+            lang,
             "email_undo_done.html",
-            "E-mail change undone",
+            "page.email_undo_done.title",
             context! { old_email => restored.as_str(), back => true },
         ),
-        Err(UndoEmailError::InvalidLink) => invalid(&state, StatusCode::BAD_REQUEST),
+        Err(UndoEmailError::InvalidLink) => invalid(&state, lang, StatusCode::BAD_REQUEST),
         Err(UndoEmailError::Taken) => state.pages.render(
             StatusCode::CONFLICT,
+            lang,
             "email_undo.html",
             TITLE,
             context! { valid => false, taken => true },
@@ -74,9 +82,10 @@ pub async fn undo(
     }
 }
 
-fn invalid(state: &AppState, status: StatusCode) -> Response {
+fn invalid(state: &AppState, lang: Lang, status: StatusCode) -> Response {
     state.pages.render(
         status,
+        lang,
         "email_undo.html",
         TITLE,
         context! { valid => false },

@@ -13,7 +13,7 @@ use tessera_http::{LimitOverrides, TrustedProxies};
 mod values;
 
 pub use values::{DatabaseUrl, EmailBackend, LogFormat, RedisFailure, SmtpTls};
-use values::{jwt_algorithm, parsed, socket_address};
+use values::{jwt_algorithm, lang, parsed, socket_address};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -128,7 +128,8 @@ pub struct Config {
     #[serde(rename = "2fa_email_codes")]
     pub two_fa_email_codes: bool,
     /// The language of mail and pages for accounts whose sign-up names none (the Djoser
-    /// dialect's): `en`, `es` or `fr`.
+    /// dialect's): `en`, `es` or `fr`, in any case.
+    #[serde(deserialize_with = "lang")]
     pub default_lang: tessera_core::domain::Lang,
     /// The operator's templates and catalogues, laid over the built-in ones.
     pub template_dir: Option<PathBuf>,

@@ -1,9 +1,11 @@
 //! The types of single settings and how each is read from its text: the enumerated ones in
-//! any case, the database URL by its scheme, listen addresses by name, the JWT algorithm.
+//! any case (the default language too), the database URL by its scheme, listen addresses by
+//! name, the JWT algorithm.
 
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use tessera_core::domain::Lang;
 use tessera_core::tokens::Algorithm;
 
 /// An enumerated setting: its values are read in any case (`JSON`, `Smtp`).
@@ -23,10 +25,15 @@ macro_rules! choice {
                 $(if value.trim().eq_ignore_ascii_case($text) {
                     return Ok(Self::$variant);
                 })+
-                Err(format!("{value:?} is not one of {}", [$($text),+].join(", ")))
+                Err(not_one_of(&value, &[$($text),+]))
             }
         }
     };
+}
+
+/// The refusal of an enumerated setting's `value`, naming the values it takes.
+fn not_one_of(value: &str, accepted: &[&str]) -> String {
+    format!("{value:?} is not one of {}", accepted.join(", "))
 }
 
 choice!(EmailBackend {
@@ -167,6 +174,18 @@ pub(super) fn jwt_algorithm<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Al
     tessera_core::tokens::algorithm(&text).map_err(serde::de::Error::custom)
 }
 
+/// A language served (`en`, `es`, `fr`), in any case like the other enumerated settings.
+pub(super) fn lang<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
+    let text = String::deserialize(d)?;
+    Lang::ALL
+        .into_iter()
+        .find(|lang| text.trim().eq_ignore_ascii_case(lang.as_str()))
+        .ok_or_else(|| {
+            let accepted = Lang::ALL.map(Lang::as_str);
+            serde::de::Error::custom(not_one_of(&text, &accepted))
+        })
+}
+
 /// `scheme://user:password@host/…` as `scheme://user@host/…`.
 fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -179,5 +198,27 @@ fn without_password(url: &str) -> String {
             format!("{scheme}://{user}@{host}{path}")
         }
         None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::IntoDeserializer;
+    use serde::de::value::Error;
+
+    fn read_lang(text: &str) -> Result<Lang, Error> {
+        lang(text.to_owned().into_deserializer())
+    }
+
+    #[test]
+    fn the_default_language_is_read_in_any_case_as_the_other_choices_are() {
+        assert_eq!(read_lang("es").unwrap(), Lang::Es);
+        assert_eq!(read_lang(" FR ").unwrap(), Lang::Fr);
+        assert_eq!(read_lang("En").unwrap(), Lang::En);
+        let refused = read_lang("de").unwrap_err().to_string();
+        assert_eq!(refused, r#""de" is not one of en, es, fr"#);
+        let other = LogFormat::try_from("xml".to_owned()).unwrap_err();
+        assert_eq!(other, r#""xml" is not one of text, json"#);
     }
 }

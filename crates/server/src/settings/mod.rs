@@ -306,7 +306,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         name: "TESSERA_DEFAULT_LANG",
         default: "`en`",
-        meaning: "`en`, `es` or `fr`: the language of accounts made through the Djoser dialect (its sign-up names none), stored with the account; an Auth API account's own `lang` decides its mail and pages",
+        meaning: "`en`, `es` or `fr`: the language of accounts made through the Djoser dialect (its sign-up names none), stored with the account, and of the pages that know no account (see [Mail and pages](#mail-and-pages)); an Auth API account's own `lang` decides its mail and pages",
     },
     Setting {
         name: "TESSERA_TEMPLATE_DIR",

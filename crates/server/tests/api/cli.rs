@@ -147,6 +147,19 @@ fn unknown_variables_and_bad_values_stop_start_up_naming_them() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("sometimes"));
 }
 
+/// A language not served is refused in one line that names the languages served.
+#[test]
+fn an_unknown_default_language_is_refused_naming_the_languages() {
+    let out = tessera(&[("TESSERA_DEFAULT_LANG", "de")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("TESSERA_DEFAULT_LANG") && err.contains(r#""de" is not one of en, es, fr"#),
+        "{err}"
+    );
+}
+
 /// One line: the misspelt name and the closest setting, not the list of every setting.
 #[test]
 fn a_misspelt_variable_is_answered_with_the_closest_setting() {
@@ -201,6 +214,7 @@ fn enumerated_values_are_read_in_any_case() {
         .env("TESSERA_EMAIL_BACKEND", "Console")
         .env("TESSERA_REDIS_FAILURE", "OPEN")
         .env("TESSERA_JWT_ALGORITHM", "hs512")
+        .env("TESSERA_DEFAULT_LANG", "ES")
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -36,15 +36,7 @@ async fn an_auth_api_account_is_mailed_in_its_own_language() {
     assert_eq!(r.status(), StatusCode::OK);
 
     // The language changed to French: the next mail is French.
-    let r = app
-        .send_auth(
-            reqwest::Method::PATCH,
-            "/api/auth/update/ana/",
-            &access,
-            json!({"lang": "fr"}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
+    app.api_set_lang("ana", &access, "fr").await;
     let seen = app.mail.received_by("ana@x.io");
     let r = app
         .post("/api/auth/password_reset/", json!({"email": "ana@x.io"}))

@@ -40,6 +40,7 @@ mod mail_languages;
 mod mail_links;
 mod mail_outbox;
 mod mail_two_instances;
+mod pages_languages;
 mod pages_layout;
 mod rate_limits;
 mod readme_first_session;

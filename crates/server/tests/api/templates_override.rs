@@ -1,9 +1,12 @@
 //! `TESSERA_TEMPLATE_DIR`: the operator's templates and sentences replace the built-in ones
 //! without a rebuild; a broken or misnamed one stops start-up, naming its file.
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{Browser, PASSWORD, TestApp, csrf_input};
+use base64::Engine;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use tessera_core::domain::Lang;
 
 /// A fresh directory holding `files` (path under it, content).
 fn template_dir(files: &[(&str, &str)]) -> PathBuf {
@@ -49,6 +52,79 @@ async fn an_override_is_what_a_delivered_mail_says() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[tokio::test]
+async fn page_sentences_and_page_templates_are_overridden_too() {
+    let dir = template_dir(&[
+        (
+            "lang/es.txt",
+            "page.password_reset.title = ¿Sin contraseña?\n\
+             page.password_reset.intro = Escribe tu correo y te ayudamos.\n\
+             page.error.invalid_email = Eso no es un correo.\n",
+        ),
+        (
+            "pages/password_reset_done.html",
+            "<html lang=\"{{ lang }}\"><p>{{ t(\"page.password_reset_done.spam\") }}</p></html>",
+        ),
+    ]);
+    let app = TestApp::spawn_with(|c| {
+        c.template_dir = Some(dir.clone());
+        c.default_lang = Lang::Es;
+    })
+    .await;
+    let mut browser = Browser::new();
+    let url = app.url("/api/auth/password_reset/");
+    let form = browser.page(&url).await;
+    let title = "<title>¿Sin contraseña? | Tessera</title>";
+    assert!(form.contains(title), "{form}");
+    assert!(
+        form.contains("<p>Escribe tu correo y te ayudamos.</p>"),
+        "{form}"
+    );
+    let csrf = csrf_input(&form);
+    let bad = [("csrfmiddlewaretoken", csrf.as_str()), ("email", "bad")];
+    let page = browser.post_page(&url, &bad).await;
+    assert!(page.contains("<li>Eso no es un correo.</li>"), "{page}");
+    let done = browser
+        .page(&app.url("/api/auth/password_reset/done/"))
+        .await;
+    let overridden = "<html lang=\"es\"><p>Si no recibes ningún correo";
+    assert!(done.starts_with(overridden), "{done}");
+    let english = browser
+        .page(&app.url("/api/auth/password_reset/?lang=en"))
+        .await;
+    let title = "<title>Password reset | Tessera</title>";
+    assert!(english.contains(title), "{english}");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The pages' Content-Security-Policy allows an overridden layout's own style, which the
+/// built-in one's hash would refuse (the page would show unstyled).
+#[tokio::test]
+async fn an_overridden_page_style_is_allowed_by_the_pages_policy() {
+    let css = "body { background: #fde8e8; }";
+    let base = format!(
+        "<!doctype html><html lang=\"{{{{ lang }}}}\"><head><title>{{{{ title }}}}</title>\
+         <style>{css}</style></head><body>{{% block content %}}{{% endblock %}}</body></html>"
+    );
+    let dir = template_dir(&[("pages/base.html", &base)]);
+    let app = TestApp::spawn_with(|c| c.template_dir = Some(dir.clone())).await;
+    let r = app.get("/api/auth/password_reset/").await;
+    let policy = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = r.text().await.unwrap();
+    assert!(page.contains(&format!("<style>{css}</style>")), "{page}");
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css.as_bytes()));
+    assert!(
+        policy.contains(&format!("style-src 'sha256-{hash}'")),
+        "{policy}"
+    );
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `tessera serve` with this template directory: it must refuse to start; its error output.
 fn refused_start(dir: &Path) -> String {
     let db = std::env::temp_dir().join(format!("tessera-tpl-{}.db", uuid::Uuid::new_v4().simple()));
@@ -71,7 +147,7 @@ fn refused_start(dir: &Path) -> String {
 
 #[test]
 fn a_broken_override_stops_start_up_naming_the_file() {
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 7] = [
         (
             "mail/password_reset.body.html",
             "<p>{% if url %}{{ url }}</p>",
@@ -92,6 +168,16 @@ fn a_broken_override_stops_start_up_naming_the_file() {
             "lang/es.txt",
             "activation.subject = Activa tu cuenta en {sitio}\n",
             "site_name",
+        ),
+        (
+            "lang/fr.txt",
+            "page.error.password_too_short = Trop court : {min_length, plural, one {# caractère}}\n",
+            "`other",
+        ),
+        (
+            "pages/email_undo.html",
+            "<form action=\"{{ lang_querry }}\"></form>",
+            "`lang_querry`",
         ),
     ];
     for (path, content, why) in cases {

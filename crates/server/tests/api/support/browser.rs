@@ -84,6 +84,16 @@ impl Browser {
         r
     }
 
+    /// The text of the page at `url`.
+    pub async fn page(&mut self, url: &str) -> String {
+        self.get(url).await.text().await.unwrap()
+    }
+
+    /// The text of the answer to posting `form` to `url`.
+    pub async fn post_page(&mut self, url: &str, form: &[(&str, &str)]) -> String {
+        self.post_form(url, form).await.text().await.unwrap()
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies
             .iter()

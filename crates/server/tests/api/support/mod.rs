@@ -6,6 +6,7 @@ mod clock;
 mod db;
 mod django;
 mod forwarder;
+mod pages;
 mod process;
 mod redis;
 mod smtp;
