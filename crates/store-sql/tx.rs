@@ -19,11 +19,13 @@ use tessera_core::tokens::Claims;
 
 pub(crate) struct StoreTx {
     tx: Transaction<'static, Db>,
+    /// Mails enqueued in this transaction.
+    mails: u64,
 }
 
 impl StoreTx {
     pub(crate) fn new(tx: Transaction<'static, Db>) -> Self {
-        Self { tx }
+        Self { tx, mails: 0 }
     }
 }
 
@@ -123,7 +125,9 @@ impl Tx for StoreTx {
     }
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {
-        outbox::enqueue(&mut *self.tx, mail, now).await
+        outbox::enqueue(&mut *self.tx, mail, now).await?;
+        self.mails += 1;
+        Ok(())
     }
 
     async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError> {
@@ -297,6 +301,10 @@ impl Tx for StoreTx {
 
     async fn import_totp_factor(&mut self, factor: &TotpFactorRecord) -> Result<bool, StoreError> {
         import::totp_factor(&mut *self.tx, factor).await
+    }
+
+    fn mails_queued(&self) -> u64 {
+        self.mails
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@ pub mod availability;
 pub mod domain;
 pub mod limits;
 pub mod mail;
+pub mod observe;
 pub mod passwords;
 pub mod ports;
 pub mod records;

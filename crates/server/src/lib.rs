@@ -9,10 +9,12 @@ pub mod config;
 mod descriptors;
 pub mod import;
 mod keys;
+mod metrics;
 mod request_body;
 mod secret_key;
 mod serve;
 pub mod settings;
+mod signals;
 pub mod telemetry;
 
 pub use app::{Overrides, Running, open_store, start};

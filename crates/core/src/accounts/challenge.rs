@@ -7,6 +7,7 @@ use super::{Accounts, Internal, LoginError, LoginName};
 use crate::Secret;
 use crate::domain::{ClientInfo, Password, User, UserId};
 use crate::mail::MailKind;
+use crate::observe::{Login, SecondStep};
 use crate::ports::{CodePurpose, Tx};
 use crate::records::ChallengeRecord;
 use crate::tokens::TokenPair;
@@ -100,7 +101,20 @@ impl Accounts {
         factor: &SecondFactor,
         client: &ClientInfo,
     ) -> Result<CodeLogin, SecondStepError> {
-        paced(self.answer_challenge(ticket, factor, client)).await
+        paced(self.answer_challenge(ticket, factor, client))
+            .await
+            .inspect_err(|e| self.observe_refusal(e))
+    }
+
+    /// Count a refused second step by its reason (a passed one is counted where it commits).
+    fn observe_refusal(&self, e: &SecondStepError) {
+        let outcome = match e {
+            SecondStepError::WrongCode { .. } => SecondStep::WrongCode,
+            SecondStepError::InvalidTicket => SecondStep::InvalidTicket,
+            SecondStepError::Throttled { .. } => SecondStep::Throttled,
+            _ => return,
+        };
+        self.observe.second_step(outcome);
     }
 
     async fn answer_challenge(
@@ -168,6 +182,7 @@ impl Accounts {
         }
         let pair = self.open_session(tx.as_mut(), &user, client).await?;
         self.commit_with_mail(tx).await?;
+        self.observe.second_step(proof.into());
         tracing::info!(user_id = user.id.0, ?proof, "two-factor login");
         Ok(CodeLogin {
             user,
@@ -226,6 +241,7 @@ impl Accounts {
             if !user.two_fa_enabled && !pending {
                 return Err(SecondStepError::NotEnabled);
             }
+            self.observe.login(Login::SecondFactorRequired);
             let Some(proof) = self.prove(tx.as_mut(), &user, factor, Accept::ANY).await? else {
                 tx.note_code_failure(user.id, self.now()).await?;
                 tx.commit().await?;
@@ -236,6 +252,7 @@ impl Accounts {
             self.second_factor_login(tx, user, proof, client).await
         })
         .await
+        .inspect_err(|e| self.observe_refusal(e))
     }
 
     /// The unexpired, unspent challenge a ticket names, and its active account.
