@@ -353,7 +353,10 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     };
     let worker = tokio::spawn(worker.run(crate::signals::stopped(stopped.clone())));
     if config.email_backend == EmailBackend::Smtp {
-        tokio::spawn(warn_if_silent(config.smtp_host.clone(), config.smtp_port));
+        tokio::spawn(crate::telemetry::warn_if_silent(
+            config.smtp_host.clone(),
+            config.smtp_port,
+        ));
     }
 
     let state = tessera_http::AppState::new(
@@ -385,18 +388,4 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         worker,
         metrics,
     })
-}
-
-/// Say once, at start, that the SMTP server does not answer (mail still queues, and goes out
-/// when it does).
-async fn warn_if_silent(host: String, port: u16) {
-    let connect = tokio::net::TcpStream::connect((host.as_str(), port));
-    let why = match tokio::time::timeout(Duration::from_secs(5), connect).await {
-        Ok(Ok(_)) => return,
-        Ok(Err(e)) => e.to_string(),
-        Err(_) => "no answer within 5 s".to_owned(),
-    };
-    tracing::warn!(
-        "the SMTP server at {host}:{port} does not answer ({why}); mail stays queued until it does"
-    );
 }

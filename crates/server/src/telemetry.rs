@@ -1,5 +1,5 @@
-//! Log output: text or JSON lines on stderr, filtered by RUST_LOG (default `info`); and the
-//! start-up line.
+//! Log output: text or JSON lines on stderr, filtered by RUST_LOG (default `info`); and what
+//! start-up says: what the service runs on, and an SMTP server that does not answer.
 
 use crate::Config;
 use crate::config::{EmailBackend, LogFormat, SmtpTls};
@@ -36,6 +36,20 @@ pub fn started(config: &Config, addr: SocketAddr, metrics_addr: Option<SocketAdd
         public_url = %config.public_base(),
         metrics = %format!("http://{}/metrics", metrics_addr.unwrap_or(addr)),
         "tessera listening"
+    );
+}
+
+/// Say once, at start, that the SMTP server does not answer (mail still queues, and goes out
+/// when it does).
+pub(crate) async fn warn_if_silent(host: String, port: u16) {
+    let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+    let why = match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
+        Ok(Ok(_)) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "no answer within 5 s".to_owned(),
+    };
+    tracing::warn!(
+        "the SMTP server at {host}:{port} does not answer ({why}); mail stays queued until it does"
     );
 }
 
