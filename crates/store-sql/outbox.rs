@@ -7,7 +7,7 @@ use crate::backend;
 use sqlx::Executor;
 use tessera_core::Timestamp;
 use tessera_core::mail::NewMail;
-use tessera_core::ports::{MailFailure, StoreError};
+use tessera_core::ports::{MailFailure, OutboxDepth, StoreError};
 
 pub(crate) async fn enqueue<'e>(
     db: impl Executor<'e, Database = Db>,
@@ -34,6 +34,23 @@ pub(crate) async fn enqueue<'e>(
     .await
     .map_err(backend)?;
     Ok(())
+}
+
+/// How many mails are pending, and when the oldest of them was queued.
+pub(crate) async fn depth<'e>(
+    db: impl Executor<'e, Database = Db>,
+) -> Result<OutboxDepth, StoreError> {
+    let row = sqlx::query!(
+        r#"SELECT COUNT(*) AS "pending!: i64", MIN(created_at) AS "oldest: i64"
+           FROM mail_outbox WHERE status = 'pending'"#
+    )
+    .fetch_one(db)
+    .await
+    .map_err(backend)?;
+    Ok(OutboxDepth {
+        pending: row.pending,
+        oldest: row.oldest.map(Timestamp),
+    })
 }
 
 /// Let claimed mails go (a worker that stops before delivering them).

@@ -9,8 +9,8 @@ use tessera_core::availability::Availability;
 use tessera_core::domain::{EmailAddress, User, UserId};
 use tessera_core::events::{EventQuery, EventRecord};
 use tessera_core::ports::{
-    CodePurpose, IssuedToken, MailFailure, ServiceRecord, Store, StoreError, Tx, UserListing,
-    UserSearch,
+    CodePurpose, Connections, IssuedToken, MailFailure, OutboxDepth, ServiceRecord, Store,
+    StoreError, Tx, UserListing, UserSearch,
 };
 use tessera_core::records::{
     BearerRecord, ChallengeRecord, EmailUndoRecord, MailRecord, OutstandingRecord, SessionRecord,
@@ -33,6 +33,17 @@ impl Store for Backend {
             .await
             .map_err(crate::backend)?;
         Ok(())
+    }
+
+    fn connections(&self) -> Connections {
+        Connections {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+        }
+    }
+
+    async fn outbox_depth(&self) -> Result<OutboxDepth, StoreError> {
+        outbox::depth(&self.pool).await
     }
 
     async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {

@@ -20,11 +20,13 @@ use tessera_core::tokens::Claims;
 
 pub(crate) struct StoreTx {
     tx: Transaction<'static, Db>,
+    /// Mails enqueued in this transaction.
+    mails: u64,
 }
 
 impl StoreTx {
     pub(crate) fn new(tx: Transaction<'static, Db>) -> Self {
-        Self { tx }
+        Self { tx, mails: 0 }
     }
 }
 
@@ -132,7 +134,9 @@ impl Tx for StoreTx {
     }
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {
-        outbox::enqueue(&mut *self.tx, mail, now).await
+        outbox::enqueue(&mut *self.tx, mail, now).await?;
+        self.mails += 1;
+        Ok(())
     }
 
     async fn add_outstanding(&mut self, claims: &Claims) -> Result<(), StoreError> {
@@ -312,6 +316,10 @@ impl Tx for StoreTx {
         let batch = Batch::of(factors, |f| f.user_id);
         let written = import::totp_factors(&mut self.tx, &batch.rows).await?;
         Ok(batch.written(|f| written.contains(&f.user_id)))
+    }
+
+    fn mails_queued(&self) -> u64 {
+        self.mails
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod events;
 pub mod limits;
 pub mod mail;
+pub mod observe;
 pub mod passwords;
 pub mod ports;
 pub mod records;

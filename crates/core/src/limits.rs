@@ -52,6 +52,11 @@ pub trait Limiter: Send + Sync + 'static {
     async fn failures(&self, key: &str, now: Timestamp) -> Failures;
     /// Forget `key`'s failures (after a success).
     async fn clear(&self, key: &str);
+    /// Whether the store that several instances share answers now, asked directly (not
+    /// through any fallback); `None` when the state is this process's own memory.
+    async fn ping(&self) -> Option<Result<(), String>> {
+        None
+    }
 }
 
 /// Seconds to wait for `ms` milliseconds, rounded up (a Retry-After).

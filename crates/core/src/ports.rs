@@ -117,6 +117,27 @@ impl StoreError {
     }
 }
 
+/// The store's connection pool at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Connections {
+    pub open: u32,
+    pub idle: u32,
+}
+
+impl Connections {
+    pub fn in_use(self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
+}
+
+/// The pending mails of the outbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxDepth {
+    pub pending: i64,
+    /// When the oldest pending mail was queued; `None` when none is.
+    pub oldest: Option<Timestamp>,
+}
+
 /// What the outbox worker records after a failed delivery.
 #[derive(Debug, Clone)]
 pub struct MailFailure {
@@ -133,6 +154,10 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
     /// Whether the database answers, as this store last saw it.
     fn availability(&self) -> &Availability;
+    /// The connection pool now: connections open, and those idle among them.
+    fn connections(&self) -> Connections;
+    /// The mails waiting in the outbox: how many, and when the oldest was queued.
+    async fn outbox_depth(&self) -> Result<OutboxDepth, StoreError>;
 
     async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
     /// The account an access token names, and what decides whether the token stands, in one
@@ -399,5 +424,7 @@ pub trait Tx: Send {
         factors: &[TotpFactorRecord],
     ) -> Result<Vec<bool>, StoreError>;
 
+    /// Mails `enqueue_mail` wrote in this transaction so far (counted once it commits).
+    fn mails_queued(&self) -> u64;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -12,6 +12,7 @@ pub mod drf;
 mod health;
 mod limits;
 mod messages;
+mod metrics;
 mod pages;
 mod security;
 mod sessions;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 pub use client::TrustedProxies;
 pub use drf::BodyTimedOut;
 pub use limits::{LimitOverrides, RateLimits, Rule};
+pub use metrics::Metrics;
 pub use pages::own_pages;
 use tessera_core::accounts::Accounts;
 
@@ -37,6 +39,7 @@ pub struct AppState {
     pages: Arc<pages::Pages>,
     proxies: Arc<TrustedProxies>,
     limits: Arc<RateLimits>,
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
         proxies: TrustedProxies,
         limits: RateLimits,
         template_dir: Option<&std::path::Path>,
+        metrics: Arc<Metrics>,
     ) -> Result<Self, tessera_templates::TemplateError> {
         let site = pages::Site {
             name: accounts.site_name(),
@@ -63,14 +67,25 @@ impl AppState {
             pages,
             proxies: Arc::new(proxies),
             limits: Arc::new(limits),
+            metrics,
         })
     }
 }
 
-/// The whole application: both dialects, health, and the cross-cutting layers. Browser
-/// frontends on `cors_origins` may call it cross-origin.
-pub fn router(state: AppState, cors_origins: &[String]) -> Router {
+/// Where `GET /metrics` is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsAt {
+    /// Beside the API, on the main listener.
+    ThisListener,
+    /// On a listener of its own (`metrics_router`), and not beside the API.
+    OwnListener,
+}
+
+/// The whole application: both dialects, health, metrics where `metrics` says, and the
+/// cross-cutting layers. Browser frontends on `cors_origins` may call it cross-origin.
+pub fn router(state: AppState, cors_origins: &[String], metrics: MetricsAt) -> Router {
     let accounts = state.accounts.clone();
+    let counted = metrics::CountRequests(state.metrics.clone());
     let policy = security::Policy {
         https: accounts.public_url().starts_with("https://"),
         pages: security::page_policy(state.pages.styles()),
@@ -81,6 +96,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(pages::routes())
         .merge(health::routes())
         .merge(admin::routes())
+        .merge(metrics::routes(metrics))
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -96,6 +112,14 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         security::headers,
     ))
     .layer(cors::layer(cors_origins))
+    .layer(counted)
+}
+
+/// `GET /metrics` alone, for a listener of its own.
+pub fn metrics_router(state: AppState) -> Router {
+    metrics::routes(MetricsAt::ThisListener)
+        .fallback(fallback)
+        .with_state(state)
 }
 
 /// Unknown paths: a dialect's redirect when it has one, else DRF's 404.

@@ -2,6 +2,7 @@
 //! address or service name where a request names one. Over a limit: 429 with Retry-After in
 //! DRF's shape, and nothing else happens.
 
+use crate::Metrics;
 use crate::drf::{self, ApiError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -93,6 +94,8 @@ pub struct RateLimits {
     table: HashMap<Rule, Option<Limit>>,
     limiter: Arc<dyn Limiter>,
     clock: Arc<dyn Clock>,
+    /// Counts the refusals by rule.
+    metrics: Arc<Metrics>,
 }
 
 /// Changes to the default limits: `name=N/PERIOD` or `name=off`, comma-separated; a period
@@ -127,6 +130,7 @@ impl RateLimits {
         enabled: bool,
         limiter: Arc<dyn Limiter>,
         clock: Arc<dyn Clock>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         let mut table: HashMap<Rule, Option<Limit>> = Rule::ALL
             .iter()
@@ -139,6 +143,7 @@ impl RateLimits {
             table,
             limiter,
             clock,
+            metrics,
         }
     }
 
@@ -155,7 +160,7 @@ impl RateLimits {
         self.limiter
             .hit(&Self::key(rule, key), limit, self.clock.now_millis())
             .await
-            .map_err(drf::throttled)
+            .map_err(|retry_after| self.refused(rule, retry_after))
     }
 
     /// Refuse while `key` has failed `rule`'s number of times, each within its period of
@@ -168,9 +173,9 @@ impl RateLimits {
         let failures = self.limiter.failures(&Self::key(rule, key), now).await;
         let period = limit.window_ms / 1000;
         match failures.last {
-            Some(last) if failures.count >= limit.max && last.0 + period > now.0 => Err(
-                drf::throttled(u64::try_from(last.0 + period - now.0).unwrap_or(1)),
-            ),
+            Some(last) if failures.count >= limit.max && last.0 + period > now.0 => {
+                Err(self.refused(rule, u64::try_from(last.0 + period - now.0).unwrap_or(1)))
+            }
             _ => Ok(()),
         }
     }
@@ -182,6 +187,12 @@ impl RateLimits {
             let keep = limit.window_ms / 1000;
             self.limiter.fail(&Self::key(rule, key), now, keep).await;
         }
+    }
+
+    /// The 429 of `rule`, counted.
+    fn refused(&self, rule: Rule, retry_after: u64) -> ApiError {
+        self.metrics.rate_limited(rule);
+        drf::throttled(retry_after)
     }
 
     fn limit(&self, rule: Rule) -> Option<Limit> {

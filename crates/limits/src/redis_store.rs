@@ -188,6 +188,15 @@ impl Limiter for RedisLimiter {
         self.fallback.failures(key, now).await
     }
 
+    /// A PING past the backoff, so that readiness sees Redis come back at once.
+    async fn ping(&self) -> Option<Result<(), String>> {
+        let mut conn = self.conn.clone();
+        let pong: redis::RedisResult<String> = redis::cmd("PING").query_async(&mut conn).await;
+        let error = pong.as_ref().err().map(ToString::to_string);
+        self.outcome(pong);
+        Some(error.map_or(Ok(()), Err))
+    }
+
     async fn clear(&self, key: &str) {
         if self.reachable() {
             let mut conn = self.conn.clone();

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::availability::chain;
+use tessera_core::observe::{Delivery, Observe};
 use tessera_core::ports::{MailFailure, Store, StoreError};
 use tessera_core::records::MailRecord;
 use tessera_core::{Clock, Timestamp};
@@ -68,6 +69,8 @@ pub struct Worker {
     /// How long a claimed mail stays this worker's: longer than a delivery may take, so no
     /// other worker takes it meanwhile; a worker that died lets it go when it runs out.
     pub claim: Duration,
+    /// Told how each delivery attempt ended.
+    pub observe: Arc<dyn Observe>,
 }
 
 impl Worker {
@@ -196,6 +199,7 @@ impl Worker {
             } else {
                 tracing::info!(mail_id = mail.id, kind, "mail delivered");
             }
+            self.observe.delivery(Delivery::Sent);
             return self.settle(Outcome::Sent(mail.id, self.clock.now())).await;
         };
         self.failed(mail.id, attempts, error, retry).await
@@ -217,6 +221,10 @@ impl Worker {
                 tracing::error!(mail_id = id, attempts, %error, "mail delivery failed; giving up")
             }
         }
+        self.observe.delivery(match retry_at {
+            Some(_) => Delivery::Retrying,
+            None => Delivery::GivenUp,
+        });
         let failure = MailFailure {
             attempts,
             retry_at,

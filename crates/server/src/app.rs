@@ -9,12 +9,13 @@ use std::time::Duration;
 use tessera_core::accounts::{Accounts, Links, Lockout, Options, Parts};
 use tessera_core::events::Retention;
 use tessera_core::limits::Limiter;
+use tessera_core::observe::{Ignore, Observe};
 use tessera_core::passwords::{HasherConfig, PasswordHasher, PasswordPolicy};
 use tessera_core::ports::Store;
 use tessera_core::tokens::{JwtConfig, JwtKeys, ResetTokens, SigningKeys, VERIFY_EMAIL_SALT};
 use tessera_core::two_factor::TwoFactorKeys;
 use tessera_core::{Clock, SystemClock};
-use tessera_http::RateLimits;
+use tessera_http::{Metrics, RateLimits};
 use tessera_limits::{MemoryLimiter, RedisLimiter, WhenRedisFails};
 use tessera_mailer::{Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Worker};
 use tessera_store_postgres::PgStore;
@@ -118,14 +119,26 @@ pub fn check_exists(config: &Config, may_create: bool) -> Result<(), StartError>
     }
 }
 
-/// Build the use cases over `store`.
+/// Build the use cases over `store`, observed by nobody (a command run beside the service).
 pub fn accounts(
     config: &Config,
-    Keys { secret, signing }: Keys,
+    keys: Keys,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     limiter: Arc<dyn Limiter>,
     mail_queued: Arc<Notify>,
+) -> Result<Accounts, StartError> {
+    let parts = (store, clock, limiter, mail_queued);
+    observed_accounts(config, keys, parts, Arc::new(Ignore))
+}
+
+/// Build the use cases over `store`, telling `observe` how logins, second steps and
+/// password hashes went and how much mail they queued.
+fn observed_accounts(
+    config: &Config,
+    Keys { secret, signing }: Keys,
+    (store, clock, limiter, mail_queued): UseCaseParts,
+    observe: Arc<dyn Observe>,
 ) -> Result<Accounts, StartError> {
     let mut hasher = HasherConfig {
         memory_kib: config.argon2_memory_kib,
@@ -149,7 +162,7 @@ pub fn accounts(
     Ok(Accounts::new(Parts {
         store,
         clock,
-        hasher: PasswordHasher::new(hasher)?,
+        hasher: PasswordHasher::new(hasher)?.observed_by(observe.clone()),
         policy: PasswordPolicy::default(),
         reset_tokens: ResetTokens::new(secret.clone(), config.password_reset_timeout),
         verify_tokens: ResetTokens::with_salt(
@@ -183,8 +196,17 @@ pub fn accounts(
             },
         },
         mail_queued,
+        observe,
     }))
 }
+
+/// The store, clock, limiter and outbox wake-up the use cases work with.
+type UseCaseParts = (
+    Arc<dyn Store>,
+    Arc<dyn Clock>,
+    Arc<dyn Limiter>,
+    Arc<Notify>,
+);
 
 /// Where rate-limit state lives: Redis when configured, else this process's memory.
 pub fn limiter(config: &Config) -> Result<Arc<dyn Limiter>, StartError> {
@@ -253,9 +275,12 @@ fn transport(config: &Config) -> Result<Transport, StartError> {
 /// A started service.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served when it has a listener of its own.
+    pub metrics_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
+    metrics: JoinHandle<()>,
 }
 
 impl Running {
@@ -265,11 +290,12 @@ impl Running {
         let _ = self.stop.send(true);
         let _ = self.server.await;
         let _ = self.worker.await;
+        let _ = self.metrics.await;
     }
 
     /// Run until Ctrl-C or SIGTERM, then stop.
     pub async fn until_signal(self) {
-        shutdown_signal().await;
+        crate::signals::stop_requested().await;
         tracing::info!("shutting down");
         self.stop().await;
     }
@@ -284,6 +310,7 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.bind, e))?;
+    let own_metrics = crate::metrics::bind(config.metrics_bind).await?;
     let keys = keys(config, true)?;
     let store = open_store(config, true).await?.store;
     let clock: Arc<dyn Clock> = overrides
@@ -292,19 +319,15 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         .unwrap_or_else(|| Arc::new(SystemClock));
     let wake = Arc::new(Notify::new());
     let limiter = limiter(config)?;
-    let accounts = Arc::new(accounts(
-        config,
-        keys,
-        store.clone(),
-        clock.clone(),
-        limiter.clone(),
-        wake.clone(),
-    )?);
+    let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION")));
+    let parts = (store.clone(), clock.clone(), limiter.clone(), wake.clone());
+    let accounts = Arc::new(observed_accounts(config, keys, parts, metrics.clone())?);
     let limits = RateLimits::new(
         &config.rate_limits,
         config.rate_limiting,
         limiter,
         clock.clone(),
+        metrics.clone(),
     );
     let (stop, stopped) = watch::channel(false);
 
@@ -327,81 +350,51 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         stop_grace: STOP_GRACE,
         // A delivery is bounded by the mail timeout: twice that and a margin outlasts it.
         claim: Duration::from_secs(config.mail_timeout.saturating_mul(2).saturating_add(30)),
+        observe: metrics.clone(),
     };
-    let worker = tokio::spawn(worker.run(wait_for(stopped.clone())));
+    let worker = tokio::spawn(worker.run(crate::signals::stopped(stopped.clone())));
     let retention = (config.event_retention_days > 0).then(|| Retention {
         days: i64::from(config.event_retention_days),
     });
     tokio::spawn(crate::housekeeping::prune_events(
         accounts.clone(),
         retention,
-        wait_for(stopped.clone()),
+        crate::signals::stopped(stopped.clone()),
     ));
     if config.email_backend == EmailBackend::Smtp {
-        tokio::spawn(warn_if_silent(config.smtp_host.clone(), config.smtp_port));
+        tokio::spawn(crate::telemetry::warn_if_silent(
+            config.smtp_host.clone(),
+            config.smtp_port,
+        ));
     }
 
-    let app = tessera_http::router(
-        tessera_http::AppState::new(
-            accounts,
-            config.trusted_proxies.clone(),
-            limits,
-            config.template_dir.as_deref(),
-        )
-        .map_err(|e| StartError::Templates(e.to_string()))?,
-        &config.cors_origins(),
-    );
+    let state = tessera_http::AppState::new(
+        accounts,
+        config.trusted_proxies.clone(),
+        limits,
+        config.template_dir.as_deref(),
+        metrics.clone(),
+    )
+    .map_err(|e| StartError::Templates(e.to_string()))?;
+    let placement = crate::metrics::placement(own_metrics.as_ref());
+    let app = tessera_http::router(state.clone(), &config.cors_origins(), placement);
     let limits = crate::serve::Limits {
         header_timeout: Duration::from_secs(config.header_timeout),
         body_timeout: Duration::from_secs(config.body_timeout),
         max_connections: crate::descriptors::connection_cap(config.max_connections),
         drain_grace: STOP_GRACE,
     };
+    let metrics_addr = own_metrics.as_ref().map(|own| own.addr);
+    let exposition = crate::metrics::run(metrics, own_metrics, state, limits, stopped.clone());
+    let metrics = tokio::spawn(exposition);
     let server = tokio::spawn(crate::serve::serve(listener, app, limits, stopped));
-    tracing::info!(%addr, "tessera listening");
+    crate::telemetry::started(config, addr, metrics_addr);
     Ok(Running {
         addr,
+        metrics_addr,
         stop,
         server,
         worker,
+        metrics,
     })
-}
-
-/// Say once, at start, that the SMTP server does not answer (mail still queues, and goes out
-/// when it does).
-async fn warn_if_silent(host: String, port: u16) {
-    let connect = tokio::net::TcpStream::connect((host.as_str(), port));
-    let why = match tokio::time::timeout(Duration::from_secs(5), connect).await {
-        Ok(Ok(_)) => return,
-        Ok(Err(e)) => e.to_string(),
-        Err(_) => "no answer within 5 s".to_owned(),
-    };
-    tracing::warn!(
-        "the SMTP server at {host}:{port} does not answer ({why}); mail stays queued until it does"
-    );
-}
-
-async fn wait_for(mut stopped: watch::Receiver<bool>) {
-    let _ = stopped.wait_for(|s| *s).await;
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }

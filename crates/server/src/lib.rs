@@ -10,10 +10,12 @@ mod descriptors;
 mod housekeeping;
 pub mod import;
 mod keys;
+mod metrics;
 mod request_body;
 mod secret_key;
 mod serve;
 pub mod settings;
+mod signals;
 pub mod telemetry;
 
 pub use app::{Overrides, Running, open_store, start};

@@ -8,6 +8,7 @@ use crate::Secret;
 use crate::domain::{ClientInfo, Password, User, UserId};
 use crate::events::{EventKind, LoginFailure, NewEvent};
 use crate::mail::MailKind;
+use crate::observe::{Login, SecondStep};
 use crate::ports::{CodePurpose, Tx};
 use crate::records::ChallengeRecord;
 use crate::tokens::TokenPair;
@@ -101,7 +102,20 @@ impl Accounts {
         factor: &SecondFactor,
         client: &ClientInfo,
     ) -> Result<CodeLogin, SecondStepError> {
-        paced(self.answer_challenge(ticket, factor, client)).await
+        paced(self.answer_challenge(ticket, factor, client))
+            .await
+            .inspect_err(|e| self.observe_refusal(e))
+    }
+
+    /// Count a refused second step by its reason (a passed one is counted where it commits).
+    fn observe_refusal(&self, e: &SecondStepError) {
+        let outcome = match e {
+            SecondStepError::WrongCode { .. } => SecondStep::WrongCode,
+            SecondStepError::InvalidTicket => SecondStep::InvalidTicket,
+            SecondStepError::Throttled { .. } => SecondStep::Throttled,
+            _ => return,
+        };
+        self.observe.second_step(outcome);
     }
 
     async fn answer_challenge(
@@ -170,6 +184,7 @@ impl Accounts {
         self.record(tx.as_mut(), event.with("second_factor", proof.as_str()))
             .await?;
         self.commit_with_mail(tx).await?;
+        self.observe.second_step(proof.into());
         tracing::info!(user_id = user.id.0, ?proof, "two-factor login");
         Ok(CodeLogin {
             user,
@@ -228,6 +243,7 @@ impl Accounts {
             if !user.two_fa_enabled && !pending {
                 return Err(SecondStepError::NotEnabled);
             }
+            self.observe.login(Login::SecondFactorRequired);
             let Some(proof) = self.prove(tx.as_mut(), &user, factor, Accept::ANY).await? else {
                 tx.note_code_failure(user.id, self.now()).await?;
                 let refused = NewEvent::login_failed(Some(user.id), LoginFailure::WrongCode);
@@ -240,6 +256,7 @@ impl Accounts {
             self.second_factor_login(tx, user, proof, client).await
         })
         .await
+        .inspect_err(|e| self.observe_refusal(e))
     }
 
     /// The unexpired, unspent challenge a ticket names, and its active account.

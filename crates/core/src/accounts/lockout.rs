@@ -9,6 +9,7 @@ use crate::domain::User;
 use crate::events::{EventKind, NewEvent};
 use crate::limits::Failures;
 use crate::mail::MailKind;
+use crate::observe::Login;
 
 /// When attempts slow down and when the account locks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +73,12 @@ impl Accounts {
     pub(super) async fn login_gate(&self, key: &str) -> Result<Failures, i64> {
         let failures = self.limiter.failures(key, self.now()).await;
         if let Some(wait) = self.options.lockout.wait(failures, self.now()) {
+            let locked = self.options.lockout.locked(failures);
+            self.observe.login(if locked {
+                Login::Locked
+            } else {
+                Login::Throttled
+            });
             return Err(wait);
         }
         if self.options.lockout.locked(failures) {

@@ -10,6 +10,7 @@ mod email_change;
 mod email_undo;
 mod enrolment;
 mod export;
+mod health;
 mod import;
 mod lockout;
 mod pace;
@@ -33,6 +34,7 @@ pub use email_change::{EMAIL_UNDO_SECS, EmailResetConfirmError, SetEmailError};
 pub use email_undo::{EmailChangeToUndo, UndoEmailError};
 pub use enrolment::Enrolment;
 pub use export::{Export, ExportedAccount, ExportedTwoFactor, export_filename};
+pub use health::{Check, READY_TIMEOUT, Readiness, Vitals};
 pub use import::{Conflict, Imported, ImportedFactor, Write};
 pub use lockout::Lockout;
 pub use profile::{DeleteError, ProfileUpdate, TwoFactorSwitch, UpdateError, Updated};
@@ -53,6 +55,7 @@ use crate::domain::{EmailAddress, User};
 use crate::events::NewEvent;
 use crate::limits::Limiter;
 use crate::mail::{LoginBy, MailContext, MailKind, NewMail};
+use crate::observe::Observe;
 use crate::passwords::{
     HashError, PasswordHasher, PasswordPolicy, PasswordProblem, UserAttributes,
 };
@@ -200,6 +203,7 @@ pub struct Accounts {
     links: Links,
     options: Options,
     mail_queued: Arc<Notify>,
+    observe: Arc<dyn Observe>,
 }
 
 /// The parts `Accounts` is made of.
@@ -220,6 +224,8 @@ pub struct Parts {
     pub options: Options,
     /// Woken after a commit that queued mail, so the outbox worker need not poll hard.
     pub mail_queued: Arc<Notify>,
+    /// Told how logins and second steps end, and how many mails were queued.
+    pub observe: Arc<dyn Observe>,
 }
 
 impl Accounts {
@@ -237,6 +243,7 @@ impl Accounts {
             links: p.links,
             options: p.options,
             mail_queued: p.mail_queued,
+            observe: p.observe,
         }
     }
 
@@ -280,9 +287,11 @@ impl Accounts {
         Ok(self.store.begin().await?)
     }
 
-    /// Commit, then wake the outbox worker when mail was queued.
+    /// Commit, then count the mail queued and wake the outbox worker.
     async fn commit_with_mail(&self, tx: Box<dyn Tx>) -> Result<(), Internal> {
+        let queued = tx.mails_queued();
         tx.commit().await?;
+        self.observe.mails_queued(queued);
         self.mail_queued.notify_one();
         Ok(())
     }

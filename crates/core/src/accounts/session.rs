@@ -4,6 +4,7 @@ use super::lockout::login_key;
 use super::{Accounts, Challenge, Internal};
 use crate::domain::{ClientInfo, EmailAddress, Password, User, UserId};
 use crate::events::{EventKind, LoginFailure, NewEvent};
+use crate::observe::Login;
 use crate::passwords::Verification;
 use crate::records::OutstandingRecord;
 use crate::tokens::{Claims, JwtError, Subject, TokenPair, TokenType};
@@ -110,16 +111,18 @@ impl Accounts {
     ) -> Result<LoginOutcome, LoginError> {
         let user = self.check_credentials(name, password).await?;
         let mut tx = self.begin().await?;
-        let outcome = if user.two_fa_enabled {
+        let (outcome, observed) = if user.two_fa_enabled {
             let challenge = self.open_challenge(tx.as_mut(), &user).await?;
-            LoginOutcome::Challenge(user, challenge)
+            let outcome = LoginOutcome::Challenge(user, challenge);
+            (outcome, Login::SecondFactorRequired)
         } else {
             let pair = self.open_session(tx.as_mut(), &user, client).await?;
             let event = NewEvent::by_owner(EventKind::LoginSucceeded, user.id);
             self.record(tx.as_mut(), event).await?;
-            LoginOutcome::Session(user, pair)
+            (LoginOutcome::Session(user, pair), Login::Success)
         };
         tx.commit().await.map_err(Internal::from)?;
+        self.observe.login(observed);
         Ok(outcome)
     }
 
@@ -154,6 +157,7 @@ impl Accounts {
             .verify(password.expose(), user.as_ref().map(|u| &u.password_hash))
             .await;
         let (Some(mut user), Verification::Valid { needs_rehash }) = (user.clone(), verdict) else {
+            self.observe.login(Login::WrongCredentials);
             self.login_failed(&key, user.as_ref()).await?;
             let reason = match user {
                 Some(_) => LoginFailure::WrongPassword,
@@ -167,6 +171,7 @@ impl Accounts {
             self.limiter.clear(&key).await;
         }
         if !user.is_active {
+            self.observe.login(Login::Inactive);
             let refused = NewEvent::login_failed(Some(user.id), LoginFailure::Inactive);
             self.record_alone(refused).await?;
             return Err(LoginError::InvalidCredentials);

@@ -1,10 +1,14 @@
-//! `PasswordHasher`: Argon2id PHC hashing and verification on a bounded blocking pool.
+//! `PasswordHasher`: Argon2id PHC hashing and verification on a bounded blocking pool, each
+//! job timed and the jobs waiting for a slot counted.
 
 use super::django;
+use crate::observe::{HashJob, Ignore, Observe};
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
@@ -76,10 +80,22 @@ pub enum Verification {
     },
 }
 
+/// The hashing pool at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HashLoad {
+    /// Jobs waiting for a slot.
+    pub waiting: usize,
+    /// Jobs computing.
+    pub running: usize,
+}
+
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
     permits: Arc<Semaphore>,
+    slots: usize,
+    waiting: Arc<AtomicUsize>,
+    observe: Arc<dyn Observe>,
     /// Argon2 working memory (19 MiB each at the defaults), at most one per permit, reused:
     /// allocating it per hash leaves the freed buffers in the allocator's per-thread arenas.
     buffers: Arc<Buffers>,
@@ -105,20 +121,41 @@ impl PasswordHasher {
             .map_err(|_| HashError::WeakParams)?;
         let buffers = Arc::new(Buffers::new(params.block_count()));
         let dummy = hash_blocking(&params, &buffers, &uuid::Uuid::new_v4().to_string())?;
+        let slots = cfg.max_concurrent.max(1);
         Ok(Self {
             params,
-            permits: Arc::new(Semaphore::new(cfg.max_concurrent.max(1))),
+            permits: Arc::new(Semaphore::new(slots)),
+            slots,
+            waiting: Arc::default(),
+            observe: Arc::new(Ignore),
             buffers,
             dummy: Arc::new(dummy),
         })
+    }
+
+    /// The same hasher, telling `observe` how long each job took.
+    #[must_use]
+    pub fn observed_by(mut self, observe: Arc<dyn Observe>) -> Self {
+        self.observe = observe;
+        self
+    }
+
+    /// How many jobs wait for a slot and how many compute, now.
+    pub fn load(&self) -> HashLoad {
+        HashLoad {
+            waiting: self.waiting.load(Ordering::Relaxed),
+            running: self.slots.saturating_sub(self.permits.available_permits()),
+        }
     }
 
     /// Hash a new password with the current parameters.
     pub async fn hash(&self, password: &str) -> Result<StoredHash, HashError> {
         let (params, buffers) = (self.params.clone(), self.buffers.clone());
         let password = password.to_owned();
-        self.run(move || hash_blocking(&params, &buffers, &password).map(StoredHash))
-            .await?
+        self.run(HashJob::Hash, move || {
+            hash_blocking(&params, &buffers, &password).map(StoredHash)
+        })
+        .await?
     }
 
     /// Check `password` against `stored`; `None` as stored costs the same as a real check.
@@ -128,7 +165,7 @@ impl PasswordHasher {
         let password = password.to_owned();
         let (params, buffers) = (self.params.clone(), self.buffers.clone());
         let outcome = self
-            .run(move || {
+            .run(HashJob::Verify, move || {
                 let ok = match django::verify(&password, &encoded, &buffers) {
                     Some(ok) => ok,
                     None => verify_phc(&password, &encoded, &buffers),
@@ -144,16 +181,41 @@ impl PasswordHasher {
 
     async fn run<T: Send + 'static>(
         &self,
+        kind: HashJob,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
+        let waiting = Waiting::new(&self.waiting);
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|_| HashError::PoolClosed)?;
-        tokio::task::spawn_blocking(job)
-            .await
-            .map_err(|e| HashError::Failed(e.to_string()))
+        drop(waiting);
+        let (out, took) = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let out = job();
+            (out, started.elapsed())
+        })
+        .await
+        .map_err(|e| HashError::Failed(e.to_string()))?;
+        self.observe.hashed(kind, took);
+        Ok(out)
+    }
+}
+
+/// One job counted as waiting for a slot while it lives (a cancelled wait included).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Self(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -5,5 +5,5 @@ mod hasher;
 mod validation;
 
 pub use django::{DjangoHash, KNOWN_HASHERS};
-pub use hasher::{HashError, HasherConfig, PasswordHasher, StoredHash, Verification};
+pub use hasher::{HashError, HashLoad, HasherConfig, PasswordHasher, StoredHash, Verification};
 pub use validation::{PasswordPolicy, PasswordProblem, UserAttribute, UserAttributes};

@@ -13,13 +13,16 @@ use tessera_http::{LimitOverrides, TrustedProxies};
 mod values;
 
 pub use values::{DatabaseUrl, EmailBackend, LogFormat, RedisFailure, SmtpTls};
-use values::{jwt_algorithm, lang, parsed, socket_address};
+use values::{jwt_algorithm, lang, optional_socket_address, parsed, socket_address};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     #[serde(deserialize_with = "socket_address")]
     pub bind: SocketAddr,
+    /// A listener of its own for `GET /metrics`, which is then not served on `bind`.
+    #[serde(deserialize_with = "optional_socket_address")]
+    pub metrics_bind: Option<SocketAddr>,
     pub database_url: DatabaseUrl,
     pub secret_key: Option<Secret>,
     /// Seals TOTP secrets and keys one-time code hashes; derived from the secret key when
@@ -139,6 +142,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            metrics_bind: None,
             database_url: DatabaseUrl::Sqlite("sqlite://tessera.db".into()),
             secret_key: None,
             encryption_key: None,
@@ -303,6 +307,9 @@ impl Config {
                     "{name} must be between 1 and {max} seconds"
                 )));
             }
+        }
+        if self.metrics_bind == Some(self.bind) && self.bind.port() != 0 {
+            return bad("TESSERA_METRICS_BIND must differ from TESSERA_BIND");
         }
         if !(1..=64).contains(&self.mail_concurrency) {
             return bad("TESSERA_MAIL_CONCURRENCY must be between 1 and 64");

@@ -168,6 +168,13 @@ pub(super) fn socket_address<'de, D: serde::Deserializer<'de>>(
         .ok_or_else(|| bad("the name has no address".into()))
 }
 
+/// `socket_address`, for a listener that is optional (absent: none).
+pub(super) fn optional_socket_address<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<SocketAddr>, D::Error> {
+    socket_address(d).map(Some)
+}
+
 /// The JWT algorithm, by its name in any case.
 pub(super) fn jwt_algorithm<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Algorithm, D::Error> {
     let text = String::deserialize(d)?;

@@ -19,6 +19,11 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "listen address: `IP:PORT` or `HOST:PORT` (`localhost:8000`); listening on every address (`0.0.0.0`, `[::]`) needs `TESSERA_PUBLIC_URL`",
     },
     Setting {
+        name: "TESSERA_METRICS_BIND",
+        default: "none",
+        meaning: "a listen address of its own for `GET /metrics` (Prometheus text), which is then not served on `TESSERA_BIND`; unset, `/metrics` is served beside the API (see [Metrics and health](#metrics-and-health))",
+    },
+    Setting {
         name: "TESSERA_DATABASE_URL",
         default: "`sqlite://tessera.db`",
         meaning: "`sqlite://path` or `postgres://user@host/db`",

@@ -4,53 +4,11 @@
 //! cuts; on SQLite the honest equivalent is the write lock held by another connection past
 //! the timeout (readers go on, as SQLite's do).
 
-use crate::support::{Forwarder, PASSWORD, ServeProcess, TestApp, status_json};
+use crate::support::{Outage, PASSWORD, ServeProcess, TestApp, status_json};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
-
-/// What keeps the database from answering: a cut relay, or a held write lock.
-enum Outage {
-    Postgres(Forwarder),
-    Sqlite(sqlx::SqliteConnection),
-}
-
-impl Outage {
-    /// Route `app` through what can fail, and make it fail.
-    async fn begin(app: &mut TestApp) -> Self {
-        match app.db.postgres_authority() {
-            Some(authority) => {
-                let mut relay = Forwarder::start(&authority).await;
-                let url = relay.route(app.config.database_url.as_str());
-                app.restart(|c| c.database_url = url.parse().unwrap()).await;
-                relay.cut().await;
-                Self::Postgres(relay)
-            }
-            None => {
-                let mut lock = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
-                sqlx::raw_sql("BEGIN IMMEDIATE")
-                    .execute(&mut lock)
-                    .await
-                    .unwrap();
-                Self::Sqlite(lock)
-            }
-        }
-    }
-
-    async fn end(self) -> Option<Forwarder> {
-        match self {
-            Self::Postgres(mut relay) => {
-                relay.restore();
-                Some(relay)
-            }
-            Self::Sqlite(mut lock) => {
-                sqlx::raw_sql("ROLLBACK").execute(&mut lock).await.unwrap();
-                None
-            }
-        }
-    }
-}
 
 fn signup(n: usize) -> Value {
     json!({"email": format!("u{n}@x.io"), "username": format!("u{n}"), "password": PASSWORD})

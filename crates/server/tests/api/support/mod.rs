@@ -6,6 +6,7 @@ mod clock;
 mod db;
 mod django;
 mod forwarder;
+mod outage;
 mod pages;
 mod process;
 mod redis;
@@ -18,6 +19,7 @@ pub use clock::TestClock;
 pub use db::TestDb;
 pub use django::{DjangoSource, django_app, django_facts};
 pub use forwarder::Forwarder;
+pub use outage::Outage;
 pub use process::{ServeProcess, free_port, run_with_stdin, wait_until_up};
 pub use redis::RedisServer;
 pub use smtp::SmtpSink;
@@ -167,6 +169,14 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Where `GET /metrics` is: on its own listener when `metrics_bind` gave it one.
+    pub fn metrics_url(&self) -> String {
+        match self.running.as_ref().and_then(|r| r.metrics_addr) {
+            Some(addr) => format!("http://{addr}/metrics"),
+            None => self.url("/metrics"),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
