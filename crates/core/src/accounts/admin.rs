@@ -111,6 +111,15 @@ pub enum Resent {
     Verification,
 }
 
+impl Resent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Activation => "activation",
+            Self::Verification => "verification",
+        }
+    }
+}
+
 /// The events an account's detail shows.
 const RECENT_EVENTS: i64 = 20;
 
@@ -282,11 +291,9 @@ impl Accounts {
         };
         let mut tx = self.begin().await?;
         self.queue_link_mail(tx.as_mut(), link, user).await?;
-        let kind = match resent {
-            Resent::Activation => "activation",
-            Resent::Verification => "verification",
-        };
-        let event = op.event(EventKind::MailResent, user.id).with("mail", kind);
+        let event = op
+            .event(EventKind::MailResent, user.id)
+            .with("mail", resent.as_str());
         self.record(tx.as_mut(), event).await?;
         self.commit_with_mail(tx).await?;
         Ok(resent)

@@ -5,12 +5,13 @@ use super::errors::{admin, bad_parameter, internal};
 use super::{Staff, view};
 use crate::AppState;
 use crate::drf::ApiError;
+use crate::drf::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use tessera_core::accounts::{AccountRef, Accounts, AdminError, Resent};
+use tessera_core::accounts::{AccountRef, Accounts, AdminError};
 use tessera_core::domain::{User, UserId};
 use tessera_core::events::{EventKind, EventQuery};
 use tessera_core::ports::UserSearch;
@@ -199,11 +200,9 @@ pub async fn resend(
         .resend_first_mail(&op, &user)
         .await
         .map_err(admin)?;
-    let mail = match resent {
-        Resent::Activation => "activation",
-        Resent::Verification => "verification",
-    };
-    Ok(Json(json!({"resent": mail, "to": user.email.as_str()})))
+    Ok(Json(
+        json!({"resent": resent.as_str(), "to": user.email.as_str()}),
+    ))
 }
 
 /// `GET events/?user=&kind=&before=&limit=`, newest first.

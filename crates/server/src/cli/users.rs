@@ -8,7 +8,7 @@ use crate::config::Config;
 use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal};
 use tessera_core::accounts::{
-    AccountKind, AccountRef, Accounts, Operator, RegisterError, Registration, Resent,
+    AccountKind, AccountRef, Accounts, Operator, RegisterError, Registration,
 };
 use tessera_core::domain::{EmailAddress, Lang, Password, Profile, User, Username};
 use tessera_core::events::{EventKind, EventQuery};
@@ -153,11 +153,7 @@ pub(super) async fn run(
                 .resend_first_mail(&op, &user)
                 .await
                 .map_err(|e| e.to_string())?;
-            let mail = match resent {
-                Resent::Activation => "activation",
-                Resent::Verification => "verification",
-            };
-            println!("queued the {mail} mail to {}", user.email);
+            println!("queued the {} mail to {}", resent.as_str(), user.email);
             Ok(())
         }
         UserCommand::Deactivate { account } => act(&accounts, &account, Action::Deactivate).await,
