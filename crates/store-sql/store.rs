@@ -2,12 +2,16 @@
 // only starting a write transaction (`begin_write`) and claiming mail (`claim`) are each
 // database's own. `Backend` is the including crate's store type.
 
-use crate::{Backend, admin, claim, emails, events, outbox, services, sessions, two_factor, users};
+use crate::{
+    Backend, admin, claim, emails, events, outbox, outbox_admin, services, sessions, two_factor,
+    users,
+};
 use async_trait::async_trait;
 use tessera_core::Timestamp;
 use tessera_core::availability::Availability;
 use tessera_core::domain::{EmailAddress, User, UserId};
 use tessera_core::events::{EventQuery, EventRecord};
+use tessera_core::mail::{Channel, OutboxQuery, OutboxRow};
 use tessera_core::ports::{
     CodePurpose, Connections, IssuedToken, MailFailure, OutboxDepth, ServiceRecord, Store,
     StoreError, Tx, UserListing, UserSearch,
@@ -182,13 +186,14 @@ impl Store for Backend {
         emails::undo(&self.pool, token_hash).await
     }
 
-    async fn claim_mail(
+    async fn claim_outbox(
         &self,
+        channel: Channel,
         now: Timestamp,
         until: Timestamp,
         limit: i64,
     ) -> Result<Vec<MailRecord>, StoreError> {
-        claim::claim(&self.pool, now, until, limit).await
+        claim::claim(&self.pool, channel, now, until, limit).await
     }
 
     async fn release_mail(&self, id: i64) -> Result<(), StoreError> {
@@ -201,6 +206,14 @@ impl Store for Backend {
 
     async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError> {
         outbox::failed(&self.pool, id, failure).await
+    }
+
+    async fn outbox(&self, query: &OutboxQuery) -> Result<Vec<OutboxRow>, StoreError> {
+        outbox_admin::list(&self.pool, query).await
+    }
+
+    async fn outbox_row(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
+        outbox_admin::one(&self.pool, id).await
     }
 
     async fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError> {

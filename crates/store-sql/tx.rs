@@ -4,15 +4,15 @@
 
 use crate::Db;
 use crate::two_factor as tf;
-use crate::{admin, backend, emails, events, ids, import, outbox, sessions, users};
+use crate::{admin, backend, emails, events, ids, import, outbox, outbox_admin, sessions, users};
 use async_trait::async_trait;
 use sqlx::Transaction;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::events::NewEvent;
-use tessera_core::mail::NewMail;
+use tessera_core::mail::{NewMail, NewWebhook};
 use tessera_core::passwords::StoredHash;
-use tessera_core::ports::{CodePurpose, StoreError, Tx};
+use tessera_core::ports::{CodePurpose, Queued, StoreError, Tx};
 use tessera_core::records::{
     ChallengeRecord, EmailUndoRecord, ImportedTokenRecord, SessionRecord, TotpFactorRecord,
 };
@@ -20,13 +20,16 @@ use tessera_core::tokens::Claims;
 
 pub(crate) struct StoreTx {
     tx: Transaction<'static, Db>,
-    /// Mails enqueued in this transaction.
-    mails: u64,
+    /// What was enqueued in this transaction.
+    queued: Queued,
 }
 
 impl StoreTx {
     pub(crate) fn new(tx: Transaction<'static, Db>) -> Self {
-        Self { tx, mails: 0 }
+        Self {
+            tx,
+            queued: Queued::default(),
+        }
     }
 }
 
@@ -135,7 +138,36 @@ impl Tx for StoreTx {
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError> {
         outbox::enqueue(&mut *self.tx, mail, now).await?;
-        self.mails += 1;
+        self.queued.mails += 1;
+        Ok(())
+    }
+
+    async fn requeue(
+        &mut self,
+        id: i64,
+        mail: Option<&NewMail>,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let done = outbox_admin::requeue(&mut *self.tx, id, mail, now).await?;
+        match (done, mail) {
+            (true, Some(_)) => self.queued.mails += 1,
+            (true, None) => self.queued.webhooks += 1,
+            (false, _) => {}
+        }
+        Ok(done)
+    }
+
+    async fn purge_sent(&mut self, before: Timestamp) -> Result<u64, StoreError> {
+        outbox_admin::purge_sent(&mut *self.tx, before).await
+    }
+
+    async fn enqueue_webhook(
+        &mut self,
+        hook: &NewWebhook,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        outbox::enqueue_webhook(&mut *self.tx, hook, now).await?;
+        self.queued.webhooks += 1;
         Ok(())
     }
 
@@ -318,8 +350,8 @@ impl Tx for StoreTx {
         Ok(batch.written(|f| written.contains(&f.user_id)))
     }
 
-    fn mails_queued(&self) -> u64 {
-        self.mails
+    fn queued(&self) -> Queued {
+        self.queued
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -15,6 +15,7 @@ pub mod secret;
 pub mod time;
 pub mod tokens;
 pub mod two_factor;
+pub mod webhooks;
 
 pub use secret::Secret;
 pub use time::{Clock, SystemClock, Timestamp};

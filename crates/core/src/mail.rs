@@ -1,4 +1,5 @@
-//! Outgoing mail as the domain queues it: a kind, a recipient and the template context.
+//! Outgoing mail as the domain queues it: a kind, a recipient and the template context; and
+//! the outbox's other channel, webhook POSTs.
 
 use crate::domain::EmailAddress;
 use serde::{Deserialize, Serialize};
@@ -130,4 +131,84 @@ pub struct QueuedMail {
     pub to: String,
     pub context: MailContext,
     pub attempts: i32,
+}
+
+/// The outbox's channels: each has its own worker, claiming only its own rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Mail,
+    Webhook,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mail => "mail",
+            Self::Webhook => "webhook",
+        }
+    }
+}
+
+/// A webhook POST to be written to the outbox in the same transaction as its event. It
+/// names no account, so an account's deletion does not take its own notice away.
+#[derive(Debug, Clone)]
+pub struct NewWebhook {
+    /// The event's name (`account.deleted`).
+    pub kind: &'static str,
+    pub url: String,
+    /// The JSON body, signed when it is sent.
+    pub body: String,
+}
+
+/// Where a row of the outbox stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    Pending,
+    Failed,
+    Sent,
+}
+
+impl OutboxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Failed => "failed",
+            Self::Sent => "sent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Failed, Self::Sent]
+            .into_iter()
+            .find(|state| state.as_str() == s)
+    }
+}
+
+/// A row of the outbox as an operator sees it: never its context (links and codes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub channel: String,
+    pub kind: String,
+    /// The address, or the receiver's URL.
+    pub recipient: String,
+    pub user_id: Option<i64>,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    /// When a pending row is due.
+    pub next_attempt_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+/// Which rows of the outbox a listing wants, newest first.
+#[derive(Debug, Clone)]
+pub struct OutboxQuery {
+    pub state: OutboxState,
+    /// Only this channel's rows (all when `None`).
+    pub channel: Option<Channel>,
+    /// Only rows queued (or, when sent, sent) since then.
+    pub since: Option<crate::Timestamp>,
+    pub limit: i64,
 }

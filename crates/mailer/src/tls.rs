@@ -1,5 +1,6 @@
 //! Implicit TLS (SMTPS, port 465) over a socket Tessera opened itself, so that it can have
-//! `TCP_NODELAY`: rustls with the Web PKI roots, the same stack lettre uses for STARTTLS.
+//! `TCP_NODELAY`: rustls with the Web PKI roots, the same stack lettre uses for STARTTLS (and
+//! the webhook client).
 
 use lettre::transport::smtp::client::AsyncTokioStream;
 use rustls::pki_types::ServerName;
@@ -11,6 +12,19 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+/// rustls with ring and the Web PKI roots: SMTPS and webhook POSTs alike.
+pub(crate) fn client_config() -> Result<rustls::ClientConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_root_certificates(roots)
+    .with_no_client_auth())
+}
+
 pub(crate) struct Connector {
     connector: TlsConnector,
     server: ServerName<'static>,
@@ -20,17 +34,8 @@ impl Connector {
     pub(crate) fn new(host: &str) -> Result<Self, String> {
         let server = ServerName::try_from(host.to_owned())
             .map_err(|e| format!("{host:?} is not a valid server name: {e}"))?;
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
         Ok(Self {
-            connector: TlsConnector::from(Arc::new(config)),
+            connector: TlsConnector::from(Arc::new(client_config()?)),
             server,
         })
     }

@@ -1,10 +1,10 @@
-//! `Worker`: drains the outbox, several deliveries at once: render, deliver, record. A
-//! failure retries with exponential backoff up to a bounded number of attempts, then the row
-//! is marked failed with its error. On stop, the mails in hand get a short grace and the rest
-//! stay queued for the next start.
+//! `Worker`: drains one channel of the outbox (mail, or webhook POSTs), several deliveries at
+//! once: carry, record. A failure retries with exponential backoff up to a bounded number of
+//! attempts, then the row is marked failed with its error. On stop, the rows in hand get a
+//! short grace and the rest stay queued for the next start.
 
+use crate::courier::{Courier, Undelivered};
 use crate::lane::{Lane, Outcome};
-use crate::{Renderer, Transport};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,8 +58,7 @@ impl RetryPolicy {
 pub struct Worker {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
-    pub transport: Transport,
-    pub renderer: Renderer,
+    pub courier: Courier,
     pub wake: Arc<Notify>,
     pub policy: RetryPolicy,
     /// Deliveries at once (at least one).
@@ -105,7 +104,8 @@ impl Worker {
         if finished.is_err() {
             tracing::warn!(
                 abandoned = deliveries.len(),
-                "mail worker stopped with deliveries unfinished; they stay queued"
+                "{} worker stopped with deliveries unfinished; they stay queued",
+                worker.courier.channel().as_str()
             );
             deliveries.shutdown().await;
         }
@@ -117,7 +117,11 @@ impl Worker {
                 worker.store_failed("letting a claimed mail go failed", &e);
             }
         }
-        tracing::info!(in_hand, "mail worker stopped");
+        tracing::info!(
+            in_hand,
+            "{} worker stopped",
+            worker.courier.channel().as_str()
+        );
     }
 
     /// Start deliveries until `concurrency` run or nothing more is due.
@@ -148,7 +152,12 @@ impl Worker {
         let now = self.clock.now();
         let secs = i64::try_from(self.claim.as_secs()).unwrap_or(i64::MAX);
         let limit = i64::try_from(free).unwrap_or(i64::MAX);
-        match self.store.claim_mail(now, now.plus_secs(secs), limit).await {
+        let channel = self.courier.channel();
+        match self
+            .store
+            .claim_outbox(channel, now, now.plus_secs(secs), limit)
+            .await
+        {
             Ok(batch) => lane.queue(batch) > 0,
             Err(e) => {
                 self.store_failed("reading the outbox failed", &e);
@@ -175,50 +184,41 @@ impl Worker {
     async fn deliver(&self, record: MailRecord) -> Outcome {
         let before = i32::try_from(record.attempts).unwrap_or(i32::MAX);
         let attempts = before.saturating_add(1);
-        let mail = match record.into_queued() {
-            Ok(mail) => mail,
-            Err((id, error)) => return self.failed(id, attempts, error, false).await,
-        };
-        let outcome = match self.renderer.render(mail.kind, &mail.context) {
-            Ok(rendered) => self
-                .transport
-                .send(&mail.to, &rendered)
-                .await
-                .map_err(|e| (e.to_string(), true)),
-            Err(e) => Err((format!("template error: {e}"), false)),
-        };
-        let Err((error, retry)) = outcome else {
-            let kind = mail.kind.as_str();
-            if before > 0 {
-                tracing::warn!(
-                    mail_id = mail.id,
-                    kind,
-                    attempts,
-                    "mail delivered after failed attempts"
-                );
-            } else {
-                tracing::info!(mail_id = mail.id, kind, "mail delivered");
+        let (id, what) = (record.id, self.courier.channel().as_str());
+        match self.courier.carry(record, self.clock.now()).await {
+            Ok(kind) => {
+                if before > 0 {
+                    tracing::warn!(
+                        mail_id = id,
+                        kind,
+                        attempts,
+                        "{what} delivered after failed attempts"
+                    );
+                } else {
+                    tracing::info!(mail_id = id, kind, "{what} delivered");
+                }
+                self.observe.delivery(Delivery::Sent);
+                self.settle(Outcome::Sent(id, self.clock.now())).await
             }
-            self.observe.delivery(Delivery::Sent);
-            return self.settle(Outcome::Sent(mail.id, self.clock.now())).await;
-        };
-        self.failed(mail.id, attempts, error, retry).await
+            Err(Undelivered { error, retry }) => self.failed(id, attempts, error, retry).await,
+        }
     }
 
-    /// One WARN line when a mail starts failing, one ERROR line when it is given up.
+    /// One WARN line when a row starts failing, one ERROR line when it is given up.
     async fn failed(&self, id: i64, attempts: i32, error: String, retry: bool) -> Outcome {
         let retry_at = retry
             .then(|| self.policy.next_attempt(attempts, self.clock.now()))
             .flatten();
+        let what = self.courier.channel().as_str();
         match retry_at {
             Some(at) if attempts == 1 => {
-                tracing::warn!(mail_id = id, retry_at = at.0, %error, "mail delivery failing; will retry")
+                tracing::warn!(mail_id = id, retry_at = at.0, %error, "{what} delivery failing; will retry")
             }
             Some(at) => {
-                tracing::debug!(mail_id = id, attempts, retry_at = at.0, %error, "mail delivery failed again")
+                tracing::debug!(mail_id = id, attempts, retry_at = at.0, %error, "{what} delivery failed again")
             }
             None => {
-                tracing::error!(mail_id = id, attempts, %error, "mail delivery failed; giving up")
+                tracing::error!(mail_id = id, attempts, %error, "{what} delivery failed; giving up")
             }
         }
         self.observe.delivery(match retry_at {

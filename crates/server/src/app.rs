@@ -1,8 +1,9 @@
-//! Wiring: open the store, build the use cases, start the mail worker and the HTTP server,
-//! and stop both cleanly.
+//! Wiring: open the store, build the use cases, start the outbox's workers and the HTTP
+//! server, and stop them cleanly.
 
-use crate::config::{Config, DatabaseUrl, EmailBackend, RedisFailure, SmtpTls};
+use crate::config::{Config, DatabaseUrl, EmailBackend, RedisFailure};
 use crate::secret_key;
+pub use crate::workers::Wakes;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,10 +18,9 @@ use tessera_core::two_factor::TwoFactorKeys;
 use tessera_core::{Clock, SystemClock};
 use tessera_http::{Metrics, RateLimits};
 use tessera_limits::{MemoryLimiter, RedisLimiter, WhenRedisFails};
-use tessera_mailer::{Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Worker};
 use tessera_store_postgres::PgStore;
 use tessera_store_sqlite::SqliteStore;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Test seams; production uses the defaults.
@@ -126,9 +126,9 @@ pub fn accounts(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     limiter: Arc<dyn Limiter>,
-    mail_queued: Arc<Notify>,
+    wakes: Wakes,
 ) -> Result<Accounts, StartError> {
-    let parts = (store, clock, limiter, mail_queued);
+    let parts = (store, clock, limiter, wakes);
     observed_accounts(config, keys, parts, Arc::new(Ignore))
 }
 
@@ -137,7 +137,7 @@ pub fn accounts(
 fn observed_accounts(
     config: &Config,
     Keys { secret, signing }: Keys,
-    (store, clock, limiter, mail_queued): UseCaseParts,
+    (store, clock, limiter, wakes): UseCaseParts,
     observe: Arc<dyn Observe>,
 ) -> Result<Accounts, StartError> {
     let mut hasher = HasherConfig {
@@ -195,18 +195,15 @@ fn observed_accounts(
                 ..Lockout::default()
             },
         },
-        mail_queued,
+        mail_queued: wakes.mail,
+        webhooks: config.webhook_urls.clone(),
+        webhook_queued: wakes.webhooks,
         observe,
     }))
 }
 
-/// The store, clock, limiter and outbox wake-up the use cases work with.
-type UseCaseParts = (
-    Arc<dyn Store>,
-    Arc<dyn Clock>,
-    Arc<dyn Limiter>,
-    Arc<Notify>,
-);
+/// The store, clock, limiter and outbox wake-ups the use cases work with.
+type UseCaseParts = (Arc<dyn Store>, Arc<dyn Clock>, Arc<dyn Limiter>, Wakes);
 
 /// Where rate-limit state lives: Redis when configured, else this process's memory.
 pub fn limiter(config: &Config) -> Result<Arc<dyn Limiter>, StartError> {
@@ -243,35 +240,6 @@ fn signing_keys(config: &Config, secret: &tessera_core::Secret) -> Result<Signin
         .map_err(|e| StartError::Keys(e.to_string()))
 }
 
-fn transport(config: &Config) -> Result<Transport, StartError> {
-    let transport = match config.email_backend {
-        EmailBackend::Console => TransportConfig::Console,
-        EmailBackend::File => {
-            std::fs::create_dir_all(&config.email_dir)
-                .map_err(|e| StartError::Mail(e.to_string()))?;
-            TransportConfig::File(config.email_dir.clone())
-        }
-        EmailBackend::Smtp => TransportConfig::Smtp(SmtpSettings {
-            host: config.smtp_host.clone(),
-            port: config.smtp_port,
-            username: config.smtp_username.clone(),
-            password: config.smtp_password.clone(),
-            tls: match config.smtp_tls {
-                SmtpTls::None => tessera_mailer::SmtpTls::None,
-                SmtpTls::Starttls => tessera_mailer::SmtpTls::StartTls,
-                SmtpTls::Tls => tessera_mailer::SmtpTls::Tls,
-            },
-        }),
-    };
-    Transport::new(
-        &transport,
-        &config.email_from,
-        Duration::from_secs(config.mail_timeout),
-        config.mail_concurrency,
-    )
-    .map_err(|e| StartError::Mail(e.to_string()))
-}
-
 /// A started service.
 pub struct Running {
     pub addr: SocketAddr,
@@ -279,17 +247,19 @@ pub struct Running {
     pub metrics_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
-    worker: JoinHandle<()>,
+    workers: Vec<JoinHandle<()>>,
     metrics: JoinHandle<()>,
 }
 
 impl Running {
-    /// Stop accepting, finish in-flight requests and the mails in hand (within a few
-    /// seconds, whatever the clients and the SMTP server do), stop the mail worker.
+    /// Stop accepting, finish in-flight requests and the mails and webhooks in hand (within a
+    /// few seconds, whatever the clients and the receivers do), stop the outbox's workers.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
-        let _ = self.worker.await;
+        for worker in self.workers {
+            let _ = worker.await;
+        }
         let _ = self.metrics.await;
     }
 
@@ -312,15 +282,17 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         .map_err(|e| StartError::Bind(config.bind, e))?;
     let own_metrics = crate::metrics::bind(config.metrics_bind).await?;
     let keys = keys(config, true)?;
+    let webhooks = crate::workers::webhooks(config)?;
     let store = open_store(config, true).await?.store;
     let clock: Arc<dyn Clock> = overrides
         .clock
         .clone()
         .unwrap_or_else(|| Arc::new(SystemClock));
-    let wake = Arc::new(Notify::new());
+    let wakes = Wakes::default();
     let limiter = limiter(config)?;
     let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION")));
-    let parts = (store.clone(), clock.clone(), limiter.clone(), wake.clone());
+    let couriers = crate::workers::couriers(config, webhooks)?;
+    let parts = (store.clone(), clock.clone(), limiter.clone(), wakes.clone());
     let accounts = Arc::new(observed_accounts(config, keys, parts, metrics.clone())?);
     let limits = RateLimits::new(
         &config.rate_limits,
@@ -331,28 +303,15 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
     );
     let (stop, stopped) = watch::channel(false);
 
-    let worker = Worker {
-        store,
-        clock,
-        transport: transport(config)?,
-        renderer: Renderer::new(config.template_dir.as_deref())
-            .map_err(|e| StartError::Templates(e.to_string()))?,
-        wake,
-        policy: RetryPolicy {
-            max_attempts: config.mail_max_attempts,
-            base_delay_secs: config.mail_retry_delay,
-            poll_interval: overrides
-                .mail_poll_interval
-                .unwrap_or(Duration::from_secs(2)),
-            ..RetryPolicy::default()
-        },
-        concurrency: config.mail_concurrency,
-        stop_grace: STOP_GRACE,
-        // A delivery is bounded by the mail timeout: twice that and a margin outlasts it.
-        claim: Duration::from_secs(config.mail_timeout.saturating_mul(2).saturating_add(30)),
-        observe: metrics.clone(),
-    };
-    let worker = tokio::spawn(worker.run(crate::signals::stopped(stopped.clone())));
+    let workers = crate::workers::spawn(
+        config,
+        couriers,
+        (store, clock),
+        wakes,
+        &overrides,
+        metrics.clone(),
+        &stopped,
+    );
     let retention = (config.event_retention_days > 0).then(|| Retention {
         days: i64::from(config.event_retention_days),
     });
@@ -394,7 +353,7 @@ pub async fn start(config: &Config, overrides: Overrides) -> Result<Running, Sta
         metrics_addr,
         stop,
         server,
-        worker,
+        workers,
         metrics,
     })
 }

@@ -17,6 +17,7 @@ mod serve;
 pub mod settings;
 mod signals;
 pub mod telemetry;
+mod workers;
 
 pub use app::{Overrides, Running, open_store, start};
 pub use config::Config;

@@ -8,6 +8,7 @@ mod ids;
 mod import;
 mod migrations;
 mod outbox;
+mod outbox_admin;
 mod services;
 mod sessions;
 mod store;

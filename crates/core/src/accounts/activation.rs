@@ -59,7 +59,7 @@ impl Accounts {
         }
         let event = NewEvent::by_owner(EventKind::AccountActivated, user.id);
         self.record(tx.as_mut(), event).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!(user_id = user.id.0, "account activated");
         Ok(())
     }
@@ -72,7 +72,7 @@ impl Accounts {
         let user = user.filter(|u| !u.is_active).ok_or(ResendError::NotFound)?;
         self.queue_link_mail(tx.as_mut(), Link::Activation, &user)
             .await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

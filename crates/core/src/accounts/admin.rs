@@ -20,14 +20,14 @@ pub enum Operator {
 }
 
 impl Operator {
-    fn actor(&self) -> Option<UserId> {
+    pub(super) fn actor(&self) -> Option<UserId> {
         match self {
             Self::Cli => None,
             Self::Staff(id) => Some(*id),
         }
     }
 
-    fn via(&self) -> &'static str {
+    pub(super) fn via(&self) -> &'static str {
         match self {
             Self::Cli => "cli",
             Self::Staff(_) => "admin_api",
@@ -77,6 +77,14 @@ pub enum AdminError {
     NothingToResend,
     #[error("two-factor authentication is off for this account")]
     TwoFactorOff,
+    #[error("no such row in the outbox")]
+    NoSuchMail,
+    /// Only a failed row goes back in the queue (the status it has instead).
+    #[error("only a failed row can be retried; this one is {0}")]
+    NotFailed(String),
+    /// A mail given up has lost its links and codes, and this kind cannot be made again.
+    #[error("a {0} mail cannot be made again: {1}")]
+    CannotRetry(String, &'static str),
     #[error(transparent)]
     Internal(#[from] Internal),
 }
@@ -192,7 +200,7 @@ impl Accounts {
             EventKind::AccountDeactivated
         };
         self.record(tx.as_mut(), op.event(kind, user.id)).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -205,7 +213,7 @@ impl Accounts {
         let event = op.event(EventKind::AccountDeleted, user.id);
         let event = event.with("username", user.username.as_str());
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -227,7 +235,7 @@ impl Accounts {
             false => EventKind::StaffRevoked,
         };
         self.record(tx.as_mut(), op.event(kind, user.id)).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -247,7 +255,7 @@ impl Accounts {
             .await?;
         let event = op.event(EventKind::PasswordResetForced, user.id);
         self.record(tx.as_mut(), event).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -261,7 +269,7 @@ impl Accounts {
         }
         let event = op.event(EventKind::TwoFactorReset, user.id);
         self.turn_off_two_factor(tx.as_mut(), user, event).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -272,7 +280,7 @@ impl Accounts {
         self.end_everything(tx.as_mut(), user.id).await?;
         let event = op.event(EventKind::SessionsEnded, user.id);
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -295,7 +303,7 @@ impl Accounts {
             .event(EventKind::MailResent, user.id)
             .with("mail", resent.as_str());
         self.record(tx.as_mut(), event).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(resent)
     }
 

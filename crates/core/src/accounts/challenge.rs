@@ -134,7 +134,7 @@ impl Accounts {
             tx.note_code_failure(user.id, self.now()).await?;
             let refused = NewEvent::login_failed(Some(user.id), LoginFailure::WrongCode);
             self.record(tx.as_mut(), refused).await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
             tracing::info!(user_id = user.id.0, failures, "wrong second-factor code");
             let attempts_left = (CHALLENGE_MAX_FAILURES - failures).max(0);
             return Err(SecondStepError::WrongCode {
@@ -183,7 +183,7 @@ impl Accounts {
         let event = NewEvent::by_owner(EventKind::LoginSucceeded, user.id);
         self.record(tx.as_mut(), event.with("second_factor", proof.as_str()))
             .await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         self.observe.second_step(proof.into());
         tracing::info!(user_id = user.id.0, ?proof, "two-factor login");
         Ok(CodeLogin {
@@ -208,7 +208,7 @@ impl Accounts {
         let mut mail = self.mail_for(&user, MailKind::LoginCode);
         mail.context.code = Some(code.expose().to_owned());
         tx.enqueue_mail(&mail, self.now()).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -248,7 +248,7 @@ impl Accounts {
                 tx.note_code_failure(user.id, self.now()).await?;
                 let refused = NewEvent::login_failed(Some(user.id), LoginFailure::WrongCode);
                 self.record(tx.as_mut(), refused).await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 return Err(SecondStepError::WrongCode {
                     attempts_left: None,
                 });

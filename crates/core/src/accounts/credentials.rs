@@ -102,7 +102,7 @@ impl Accounts {
             ),
             None => None,
         };
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!("password changed");
         Ok(pair)
     }
@@ -203,7 +203,7 @@ impl Accounts {
             .await?;
         let event = NewEvent::by_owner(EventKind::PasswordReset, user.id);
         self.record(tx.as_mut(), event).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!(user_id = user.id.0, "password reset");
         Ok(())
     }

@@ -119,7 +119,7 @@ impl Accounts {
             self.tell_old_address(tx.as_mut(), &current, &new_email)
                 .await?;
         }
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!(user_id = user.id.0, "login e-mail changed");
         Ok(())
     }

@@ -82,7 +82,7 @@ impl Accounts {
             .with("from", user.email.as_str())
             .with("to", old.as_str());
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await.map_err(Internal::from)?;
+        self.commit(tx).await?;
         tracing::warn!(
             user_id = user.id.0,
             "an e-mail change was undone from the old address"

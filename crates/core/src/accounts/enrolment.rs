@@ -45,7 +45,7 @@ impl Accounts {
         let (factor, enrolment) = self.new_enrolment(user);
         let mut tx = self.begin().await?;
         tx.put_totp_factor(&factor).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(enrolment)
     }
 
@@ -69,7 +69,7 @@ impl Accounts {
             &user.email,
         )
         .await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!("authenticator replaced");
         Ok(enrolment)
     }
@@ -161,7 +161,7 @@ impl Accounts {
             // An enrolment the original's switch started is on already, and was mailed about.
             self.two_factor_on(tx.as_mut(), user).await?;
         }
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!("two-factor authentication enabled");
         Ok(codes)
     }

@@ -109,7 +109,7 @@ impl Accounts {
         };
         let mut tx = self.begin().await?;
         tx.enqueue_mail(&mail, self.now()).await?;
-        self.commit_with_mail(tx).await
+        self.commit(tx).await
     }
 }
 

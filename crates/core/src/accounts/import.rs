@@ -99,7 +99,7 @@ impl Accounts {
         }
         if write == Write::Commit {
             tx.follow_imported_ids(highest).await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
         }
         Ok(outcomes)
     }

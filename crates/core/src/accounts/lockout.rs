@@ -109,7 +109,7 @@ impl Accounts {
         let event = NewEvent::by(EventKind::Lockout, Some(user.id), None)
             .with("until", self.now().0 + lockout.lock_secs);
         self.record(tx.as_mut(), event).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::warn!(
             user_id = user.id.0,
             "account locked after repeated wrong passwords"

@@ -4,6 +4,7 @@
 mod access;
 mod activation;
 mod admin;
+mod admin_outbox;
 mod challenge;
 mod credentials;
 mod email_change;
@@ -27,6 +28,7 @@ mod verification;
 pub use access::{AccessError, Actor, Change, Delete, Permit, Purpose, Reach, Target};
 pub use activation::{ActivateError, ActivationStatus, ResendError};
 pub use admin::{AccountDetail, AccountRef, AdminError, Operator, Resent, UserPage};
+pub use admin_outbox::{RETRY_ALL_AT_MOST, RetriedAll};
 pub use challenge::{
     CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,
 };
@@ -57,7 +59,7 @@ pub use verification::VerifyEmailError;
 use crate::domain::{EmailAddress, User};
 use crate::events::NewEvent;
 use crate::limits::Limiter;
-use crate::mail::{MailContext, MailKind, NewMail};
+use crate::mail::{MailContext, MailKind, NewMail, NewWebhook};
 use crate::observe::Observe;
 use crate::passwords::{
     HashError, PasswordHasher, PasswordPolicy, PasswordProblem, UserAttributes,
@@ -65,6 +67,7 @@ use crate::passwords::{
 use crate::ports::{CodePurpose, Store, StoreError, Tx};
 use crate::tokens::{JwtKeys, ResetTokens, encode_uid};
 use crate::two_factor::TwoFactorKeys;
+use crate::webhooks::{self, Targets};
 use crate::{Clock, Timestamp};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -113,6 +116,8 @@ pub struct Accounts {
     links: Links,
     options: Options,
     mail_queued: Arc<Notify>,
+    webhooks: Targets,
+    webhook_queued: Arc<Notify>,
     observe: Arc<dyn Observe>,
 }
 
@@ -134,6 +139,10 @@ pub struct Parts {
     pub options: Options,
     /// Woken after a commit that queued mail, so the outbox worker need not poll hard.
     pub mail_queued: Arc<Notify>,
+    /// Where events are POSTed (each with its filter), through the outbox.
+    pub webhooks: Targets,
+    /// Woken after a commit that queued webhook POSTs.
+    pub webhook_queued: Arc<Notify>,
     /// Told how logins and second steps end, and how many mails were queued.
     pub observe: Arc<dyn Observe>,
 }
@@ -153,6 +162,8 @@ impl Accounts {
             links: p.links,
             options: p.options,
             mail_queued: p.mail_queued,
+            webhooks: p.webhooks,
+            webhook_queued: p.webhook_queued,
             observe: p.observe,
         }
     }
@@ -197,18 +208,34 @@ impl Accounts {
         Ok(self.store.begin().await?)
     }
 
-    /// Commit, then count the mail queued and wake the outbox worker.
-    async fn commit_with_mail(&self, tx: Box<dyn Tx>) -> Result<(), Internal> {
-        let queued = tx.mails_queued();
+    /// Commit, then count the mail queued and wake the outbox's workers that have work.
+    async fn commit(&self, tx: Box<dyn Tx>) -> Result<(), Internal> {
+        let queued = tx.queued();
         tx.commit().await?;
-        self.observe.mails_queued(queued);
-        self.mail_queued.notify_one();
+        if queued.mails > 0 {
+            self.observe.mails_queued(queued.mails);
+            self.mail_queued.notify_one();
+        }
+        if queued.webhooks > 0 {
+            self.webhook_queued.notify_one();
+        }
         Ok(())
     }
 
-    /// Record `event` in `tx`, with the change it records.
+    /// Record `event` in `tx`, with the change it records, and queue its webhook POSTs.
     async fn record(&self, tx: &mut dyn Tx, event: NewEvent) -> Result<(), Internal> {
-        tx.record_event(&event, self.now()).await?;
+        let now = self.now();
+        tx.record_event(&event, now).await?;
+        let mut body = None;
+        for target in self.webhooks.wanting(event.kind) {
+            let body = body.get_or_insert_with(|| webhooks::payload(&event, now));
+            let hook = NewWebhook {
+                kind: event.kind.as_str(),
+                url: target.url.clone(),
+                body: body.clone(),
+            };
+            tx.enqueue_webhook(&hook, now).await?;
+        }
         Ok(())
     }
 
@@ -217,7 +244,7 @@ impl Accounts {
     async fn record_alone(&self, event: NewEvent) -> Result<(), Internal> {
         let mut tx = self.begin().await?;
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -228,6 +255,18 @@ impl Accounts {
         link: Link,
         user: &User,
     ) -> Result<(), Internal> {
+        let mail = self.link_mail(tx, link, user).await?;
+        tx.enqueue_mail(&mail, self.now()).await?;
+        Ok(())
+    }
+
+    /// The mail carrying a fresh `link` for `user` (and its code, for a verification).
+    async fn link_mail(
+        &self,
+        tx: &mut dyn Tx,
+        link: Link,
+        user: &User,
+    ) -> Result<NewMail, Internal> {
         let now = self.now();
         let uid = encode_uid(user.id);
         let tokens = match link {
@@ -245,8 +284,7 @@ impl Accounts {
                 .await?;
             mail.context.code = Some(code.expose().to_owned());
         }
-        tx.enqueue_mail(&mail, now).await?;
-        Ok(())
+        Ok(mail)
     }
 
     /// Queue the mail carrying `link` when `email` names an active account whose address is
@@ -260,7 +298,7 @@ impl Accounts {
                 return Ok(());
             };
             self.queue_link_mail(tx.as_mut(), link, &user).await?;
-            self.commit_with_mail(tx).await
+            self.commit(tx).await
         })
         .await
     }

@@ -193,7 +193,7 @@ impl Accounts {
             (Some(client), true) => Some(self.open_session(tx.as_mut(), &user, client).await?),
             _ => None,
         };
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(Updated {
             user,
             tokens,
@@ -244,7 +244,7 @@ impl Accounts {
         let event = permit.event(EventKind::AccountDeleted);
         let event = event.with("username", target.username.as_str());
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await.map_err(Internal::from)?;
+        self.commit(tx).await?;
         tracing::info!("account deleted");
         Ok(())
     }

@@ -115,7 +115,7 @@ impl Accounts {
         };
         let event = NewEvent::by(EventKind::AccountCreated, Some(user.id), None);
         self.record(tx.as_mut(), event.with("by", by)).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!(user_id = user.id.0, "account registered");
         Ok(user)
     }

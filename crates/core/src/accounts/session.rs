@@ -121,7 +121,7 @@ impl Accounts {
             self.record(tx.as_mut(), event).await?;
             (LoginOutcome::Session(user, pair), Login::Success)
         };
-        tx.commit().await.map_err(Internal::from)?;
+        self.commit(tx).await?;
         self.observe.login(observed);
         Ok(outcome)
     }
@@ -189,7 +189,7 @@ impl Accounts {
                 .upgrade_password_hash(user.id, &user.password_hash, &upgraded)
                 .await
                 .map_err(Internal::from)?;
-            tx.commit().await.map_err(Internal::from)?;
+            self.commit(tx).await?;
             if done {
                 user.password_hash = upgraded;
                 tracing::info!(user_id = user.id.0, "password hash upgraded");
@@ -223,7 +223,7 @@ impl Accounts {
         }
         let event = NewEvent::by_owner(EventKind::Logout, claims.user_id());
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await.map_err(Internal::from)?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -300,7 +300,7 @@ impl Accounts {
             }
             tx.touch_session(&session).await.map_err(Internal::from)?;
         }
-        tx.commit().await.map_err(Internal::from)?;
+        self.commit(tx).await?;
         Ok(Refreshed {
             access,
             refresh: refresh.map(|(token, _)| token),
@@ -326,7 +326,7 @@ impl Accounts {
             let user = issued.map(|r| UserId(r.user_id));
             let event = NewEvent::by(EventKind::RefreshReuseDetected, user, None);
             self.record(tx.as_mut(), event.with("session", sid)).await?;
-            tx.commit().await.map_err(Internal::from)?;
+            self.commit(tx).await?;
             tracing::warn!(
                 user_id = issued.map_or(0, |r| r.user_id),
                 "a rotated-out refresh token was replayed; its session is ended"

@@ -95,7 +95,7 @@ impl Accounts {
             .map_err(Internal::from)?;
         let event = NewEvent::by_owner(EventKind::SessionEnded, user.id).with("session", id);
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await.map_err(Internal::from)?;
+        self.commit(tx).await?;
         tracing::info!("session ended");
         Ok(())
     }
@@ -107,7 +107,7 @@ impl Accounts {
         tx.blacklist_all(user.id, None, self.now()).await?;
         let event = NewEvent::by_owner(EventKind::SessionsEnded, user.id);
         self.record(tx.as_mut(), event).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         tracing::info!("all sessions ended");
         Ok(())
     }

@@ -106,7 +106,7 @@ impl Accounts {
             let mut tx = self.step_up(user, password, proof, Accept::ANY).await?;
             let event = NewEvent::by_owner(EventKind::TwoFactorDisabled, user.id);
             self.turn_off_two_factor(tx.as_mut(), user, event).await?;
-            self.commit_with_mail(tx).await?;
+            self.commit(tx).await?;
             Ok(())
         })
         .await
@@ -154,7 +154,7 @@ impl Accounts {
         let mut mail = self.mail_for(user, MailKind::SecurityCode);
         mail.context.code = Some(code.expose().to_owned());
         tx.enqueue_mail(&mail, self.now()).await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -170,7 +170,7 @@ impl Accounts {
             let proof = SecondFactor::Code(code.clone());
             let mut tx = self.step_up(user, password, &proof, Accept::CODES).await?;
             let codes = self.new_recovery_codes(tx.as_mut(), user).await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
             Ok(codes)
         })
         .await
@@ -199,7 +199,7 @@ impl Accounts {
         let proved = self.prove(tx.as_mut(), user, factor, accept).await?;
         if proved.is_none() {
             tx.note_code_failure(user.id, self.now()).await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
             return Err(TwoFactorError::WrongCode);
         }
         tx.clear_code_failures(user.id).await?;

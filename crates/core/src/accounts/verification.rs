@@ -60,7 +60,7 @@ impl Accounts {
         };
         self.queue_link_mail(tx.as_mut(), Link::VerifyEmail, &target)
             .await?;
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -84,7 +84,7 @@ impl Accounts {
                 .check(&with_email(&user, pending.clone()), token, now)
         {
             let user = self.adopt_address(tx.as_mut(), user, pending).await?;
-            self.commit_with_mail(tx).await?;
+            self.commit(tx).await?;
             return Ok(user);
         }
         if !self.verify_tokens.check(&user, token, now) {
@@ -94,7 +94,7 @@ impl Accounts {
             tx.mark_email_verified(user.id).await?;
             let event = NewEvent::by(EventKind::EmailVerified, Some(user.id), None);
             self.record(tx.as_mut(), event).await?;
-            tx.commit().await.map_err(Internal::from)?;
+            self.commit(tx).await?;
             tracing::info!(user_id = user.id.0, "e-mail verified");
         }
         Ok(User {
@@ -121,7 +121,7 @@ impl Accounts {
         if !tx.consume_code(user.id, purpose, &hash, now).await? {
             tx.code_guess_failed(user.id, purpose, CODE_MAX_GUESSES)
                 .await?;
-            tx.commit().await.map_err(Internal::from)?;
+            self.commit(tx).await?;
             return Err(VerifyEmailError::InvalidCode);
         }
         let user = match tx.pending_email(user.id).await? {
@@ -139,7 +139,7 @@ impl Accounts {
                 }
             }
         };
-        self.commit_with_mail(tx).await?;
+        self.commit(tx).await?;
         tracing::info!("e-mail verified by code");
         Ok(user)
     }

@@ -5,7 +5,7 @@ use crate::Timestamp;
 use crate::availability::Availability;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::events::{EventQuery, EventRecord, NewEvent};
-use crate::mail::NewMail;
+use crate::mail::{Channel, NewMail, NewWebhook, OutboxQuery, OutboxRow};
 use crate::passwords::StoredHash;
 use crate::records::{
     BearerRecord, ChallengeRecord, EmailUndoRecord, ImportedTokenRecord, MailRecord,
@@ -16,8 +16,8 @@ use async_trait::async_trait;
 
 mod shapes;
 pub use shapes::{
-    CodePurpose, Connections, IssuedToken, MailFailure, OutboxDepth, ServiceRecord, StoreError,
-    UniqueField, UserListing, UserSearch,
+    CodePurpose, Connections, IssuedToken, MailFailure, OutboxDepth, Queued, ServiceRecord,
+    StoreError, UniqueField, UserListing, UserSearch,
 };
 
 #[async_trait]
@@ -113,11 +113,12 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<i64, StoreError>;
 
-    /// Claim up to `limit` pending mails due at `now`, oldest first, until `until`: no other
-    /// worker (of this instance or another) gets them meanwhile, and a claim that runs out
-    /// lets them go by itself (a worker that died).
-    async fn claim_mail(
+    /// Claim up to `limit` pending rows of `channel` due at `now`, oldest first, until
+    /// `until`: no other worker (of this instance or another) gets them meanwhile, and a
+    /// claim that runs out lets them go by itself (a worker that died).
+    async fn claim_outbox(
         &self,
+        channel: Channel,
         now: Timestamp,
         until: Timestamp,
         limit: i64,
@@ -127,8 +128,13 @@ pub trait Store: Send + Sync + 'static {
     /// Mark a mail sent and drop its context: the links and codes it carried do not outlive
     /// their delivery.
     async fn mail_sent(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
-    /// Record a failed attempt; a mail given up (no `retry_at`) has its context dropped too.
+    /// Record a failed attempt; a mail given up (no `retry_at`) has its context dropped too
+    /// (a webhook's body, which carries no secret, is kept for a retry).
     async fn mail_failed(&self, id: i64, failure: &MailFailure) -> Result<(), StoreError>;
+
+    /// The outbox's rows `query` asks for, newest first.
+    async fn outbox(&self, query: &OutboxQuery) -> Result<Vec<OutboxRow>, StoreError>;
+    async fn outbox_row(&self, id: i64) -> Result<Option<OutboxRow>, StoreError>;
 
     /// The audit events `query` asks for, newest first.
     async fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError>;
@@ -188,6 +194,23 @@ pub trait Tx: Send {
     async fn clear_email_undo(&mut self, user: UserId) -> Result<(), StoreError>;
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError>;
+    /// Put a failed row back in the queue, due at `now`, with `mail`'s recipient and context
+    /// when given (a mail rebuilt), else as it is (a webhook); false when it is not failed
+    /// (any more).
+    async fn requeue(
+        &mut self,
+        id: i64,
+        mail: Option<&NewMail>,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Delete the rows delivered at or before `before`; how many went.
+    async fn purge_sent(&mut self, before: Timestamp) -> Result<u64, StoreError>;
+    /// Queue a webhook POST in the outbox, beside the change it tells of.
+    async fn enqueue_webhook(
+        &mut self,
+        hook: &NewWebhook,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Record an audit event with the change it records.
     async fn record_event(&mut self, event: &NewEvent, now: Timestamp) -> Result<(), StoreError>;
 
@@ -297,7 +320,8 @@ pub trait Tx: Send {
         factors: &[TotpFactorRecord],
     ) -> Result<Vec<bool>, StoreError>;
 
-    /// Mails `enqueue_mail` wrote in this transaction so far (counted once it commits).
-    fn mails_queued(&self) -> u64;
+    /// What `enqueue_mail` and `enqueue_webhook` wrote in this transaction so far (counted
+    /// once it commits).
+    fn queued(&self) -> Queued;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -127,6 +127,13 @@ pub struct OutboxDepth {
     pub oldest: Option<Timestamp>,
 }
 
+/// What one transaction queued in the outbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Queued {
+    pub mails: u64,
+    pub webhooks: u64,
+}
+
 /// What the outbox worker records after a failed delivery.
 #[derive(Debug, Clone)]
 pub struct MailFailure {

@@ -22,8 +22,26 @@ pub fn admin(e: AdminError) -> ApiError {
             "Two-factor authentication is off for this account.",
             "two_factor_off",
         ),
+        AdminError::NoSuchMail => ApiError::coded(StatusCode::NOT_FOUND, "Not found.", "not_found"),
+        AdminError::NotFailed(status) => ApiError::coded(
+            StatusCode::CONFLICT,
+            &format!("Only a failed mail can be retried; this one is {status}."),
+            "not_failed",
+        ),
+        e @ AdminError::CannotRetry(..) => ApiError::coded(
+            StatusCode::CONFLICT,
+            &format!("{}.", capitalised(&e.to_string())),
+            "cannot_retry",
+        ),
         AdminError::Internal(e) => internal(e),
     }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 pub fn internal(e: Internal) -> ApiError {

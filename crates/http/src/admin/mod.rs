@@ -4,6 +4,8 @@
 //! `{"detail", "code"}`.
 
 mod errors;
+mod mail;
+mod params;
 mod users;
 pub mod view;
 
@@ -35,6 +37,11 @@ pub fn routes() -> Router<AppState> {
         ("/users/{id}/end-sessions/", post(users::end_sessions)),
         ("/users/{id}/resend/", post(users::resend)),
         ("/events/", get(users::events)),
+        ("/mail/", get(mail::list)),
+        ("/mail/retry/", post(mail::retry_all)),
+        ("/mail/purge/", post(mail::purge)),
+        ("/mail/{id}/", get(mail::show)),
+        ("/mail/{id}/retry/", post(mail::retry)),
     ];
     routes
         .into_iter()

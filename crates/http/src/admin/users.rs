@@ -2,6 +2,7 @@
 //! answers the account as it is now (or what the use case returns).
 
 use super::errors::{admin, bad_parameter, internal};
+use super::params::{Answer, Params, flag, limit, number};
 use super::{Staff, view};
 use crate::AppState;
 use crate::drf::ApiError;
@@ -10,45 +11,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use tessera_core::accounts::{AccountRef, Accounts, AdminError};
 use tessera_core::domain::{User, UserId};
 use tessera_core::events::{EventKind, EventQuery};
 use tessera_core::ports::UserSearch;
-
-type Params = Query<HashMap<String, String>>;
-type Answer = Result<Json<Value>, ApiError>;
-
-/// The most rows a page may ask for.
-const PAGE_MAX: i64 = 500;
-const PAGE_DEFAULT: i64 = 50;
-
-fn flag(params: &HashMap<String, String>, name: &str) -> Result<Option<bool>, ApiError> {
-    match params.get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
-        None | Some("") => Ok(None),
-        Some("true" | "1" | "yes") => Ok(Some(true)),
-        Some("false" | "0" | "no") => Ok(Some(false)),
-        Some(_) => Err(bad_parameter(name, "Must be true or false.")),
-    }
-}
-
-fn number(params: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ApiError> {
-    match params.get(name).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
-            .map(Some)
-            .ok_or_else(|| bad_parameter(name, "A valid integer is required.")),
-    }
-}
-
-fn limit(params: &HashMap<String, String>) -> Result<i64, ApiError> {
-    Ok(number(params, "limit")?
-        .unwrap_or(PAGE_DEFAULT)
-        .clamp(1, PAGE_MAX))
-}
 
 /// `GET users/?search=&active=&staff=&two_fa=&limit=&offset=`
 pub async fn list(State(state): State<AppState>, _: Staff, Query(params): Params) -> Answer {

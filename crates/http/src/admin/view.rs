@@ -1,10 +1,11 @@
-//! The admin API's JSON shapes of accounts, their details and events (the CLI's `--json`
+//! The admin API's JSON shapes of accounts, their details, events and outbox rows (the CLI's `--json`
 //! prints the same). Times are RFC 3339 in UTC.
 
 use serde_json::{Value, json};
 use tessera_core::Timestamp;
 use tessera_core::accounts::{AccountDetail, UserPage};
 use tessera_core::events::EventRecord;
+use tessera_core::mail::OutboxRow;
 use tessera_core::ports::UserListing;
 use tessera_core::records::SessionRecord;
 
@@ -87,4 +88,21 @@ pub fn detail(d: &AccountDetail) -> Value {
         shown.extend(extra);
     }
     shown
+}
+
+/// One row of the outbox (never its context).
+pub fn outbox_row(r: &OutboxRow) -> Value {
+    json!({
+        "id": r.id,
+        "channel": r.channel,
+        "kind": r.kind,
+        "recipient": r.recipient,
+        "user_id": r.user_id,
+        "status": r.status,
+        "attempts": r.attempts,
+        "last_error": r.last_error,
+        "created_at": time(r.created_at),
+        "next_attempt_at": (r.status == "pending").then(|| time(r.next_attempt_at)),
+        "sent_at": time_or_null(r.sent_at),
+    })
 }

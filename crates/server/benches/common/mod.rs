@@ -13,7 +13,6 @@ use tessera_core::accounts::{AccountKind, Registration};
 use tessera_core::domain::{EmailAddress, Password, Profile, Username};
 use tessera_server::Config;
 use tessera_server::config::EmailBackend;
-use tokio::sync::Notify;
 
 pub type BoxError = Box<dyn Error + Send + Sync>;
 
@@ -43,7 +42,6 @@ pub fn config(dir: &Path) -> Result<Config, BoxError> {
 /// Create the benchmark user, active at once, the way `tessera user create` does.
 pub async fn create_user(config: &Config) -> Result<(), BoxError> {
     let store = tessera_server::open_store(config, true).await?.store;
-    let notify = Arc::new(Notify::new());
     let limiter = tessera_server::app::limiter(config)?;
     let accounts = tessera_server::app::accounts(
         config,
@@ -51,7 +49,7 @@ pub async fn create_user(config: &Config) -> Result<(), BoxError> {
         store,
         Arc::new(SystemClock),
         limiter,
-        notify,
+        tessera_server::app::Wakes::default(),
     )?;
     let registration = Registration {
         email: EmailAddress::parse(EMAIL).map_err(|e| format!("{e:?}"))?,

@@ -1,10 +1,12 @@
-//! The command line: `serve`, `migrate`, `user …`, `service …`, `keys generate`,
+//! The command line: `serve`, `migrate`, `user …`, `mail …`, `service …`, `keys generate`,
 //! `import django`; each group of commands in its own module.
 
+mod mail;
 mod output;
 mod services;
 mod users;
 
+pub use mail::MailCommand;
 pub use services::ServiceCommand;
 pub use users::UserCommand;
 
@@ -14,7 +16,6 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tessera_core::SystemClock;
-use tokio::sync::Notify;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +44,9 @@ pub enum Command {
     /// Find, show and manage accounts (each change is recorded as an event).
     #[command(subcommand)]
     User(UserCommand),
+    /// The outbox: failed, pending and sent mail and webhook POSTs; retry and purge.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Manage the micro-services that obtain tokens at /api/auth/internal/auth/.
     #[command(subcommand)]
     Service(ServiceCommand),
@@ -156,6 +160,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
             crate::import::django(&accounts, &options).await
         }
         Command::User(command) => users::run(&config, cli.create, command).await,
+        Command::Mail(command) => mail::run(&config, cli.create, command).await,
     }
 }
 
@@ -175,7 +180,7 @@ pub(crate) async fn offline_accounts(
         store,
         Arc::new(SystemClock),
         Arc::new(tessera_limits::MemoryLimiter::new()),
-        Arc::new(Notify::new()),
+        app::Wakes::default(),
     )
     .map_err(|e| e.to_string())
 }

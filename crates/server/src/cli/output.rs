@@ -96,7 +96,7 @@ pub fn print_events(events: &[serde_json::Value]) {
 }
 
 /// A JSON value as a table cell: strings bare, null as `-`.
-fn cell(v: &serde_json::Value) -> String {
+pub fn cell(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => "-".to_owned(),

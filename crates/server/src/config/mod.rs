@@ -8,12 +8,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tessera_core::Secret;
 use tessera_core::tokens::Algorithm;
+use tessera_core::webhooks::{SigningKey, Targets};
 use tessera_http::{LimitOverrides, TrustedProxies};
 
 mod values;
 
 pub use values::{DatabaseUrl, EmailBackend, LogFormat, RedisFailure, SmtpTls};
-use values::{jwt_algorithm, lang, optional_socket_address, parsed, socket_address};
+use values::{
+    describe, jwt_algorithm, lang, optional_socket_address, parsed, socket_address, some_parsed,
+};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -98,6 +101,17 @@ pub struct Config {
     pub mail_concurrency: usize,
     /// Days audit events are kept; 0 keeps them forever.
     pub event_retention_days: u32,
+    /// Receivers of the events: `URL` or `URL#name,prefix.*`, separated by spaces.
+    #[serde(deserialize_with = "parsed")]
+    pub webhook_urls: Targets,
+    /// `whsec_` and the base64 of 32 random bytes: signs every webhook POST.
+    #[serde(deserialize_with = "some_parsed")]
+    pub webhook_secret: Option<SigningKey>,
+    /// Seconds one webhook POST may take.
+    pub webhook_timeout: u64,
+    pub webhook_max_attempts: i32,
+    /// Seconds before a webhook's first retry; doubled after each failure.
+    pub webhook_retry_delay: i64,
     /// Seconds a request waits for a database connection (and, on SQLite, for the write
     /// lock) before it answers 503.
     pub database_acquire_timeout: u64,
@@ -186,6 +200,11 @@ impl Default for Config {
             mail_timeout: 30,
             mail_concurrency: 4,
             event_retention_days: 90,
+            webhook_urls: Targets::default(),
+            webhook_secret: None,
+            webhook_timeout: 10,
+            webhook_max_attempts: 8,
+            webhook_retry_delay: 10,
             database_acquire_timeout: 2,
             log_format: LogFormat::Text,
             header_timeout: 10,
@@ -212,40 +231,6 @@ pub enum ConfigError {
     Load(#[from] Box<figment::Error>),
     #[error("configuration: {0}")]
     Invalid(String),
-}
-
-/// A refused setting in one line, by the name it was given under: the variable, or the key
-/// and the file; a setting that does not exist with the closest one that does.
-fn describe(e: &figment::Error) -> String {
-    let from_env = e
-        .metadata
-        .as_ref()
-        .is_some_and(|m| m.name.contains("environment"));
-    let name = |key: &str| match from_env {
-        true => format!("TESSERA_{}", key.to_uppercase()),
-        false => key.to_owned(),
-    };
-    let file = e
-        .metadata
-        .as_ref()
-        .and_then(|m| m.source.as_ref())
-        .and_then(|s| s.file_path());
-    let place = file.map_or(String::new(), |f| format!(" (in {})", f.display()));
-    match &e.kind {
-        figment::error::Kind::UnknownField(found, expected) => {
-            let closest = expected
-                .iter()
-                .map(|known| (strsim::jaro_winkler(found, known), *known))
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            let hint = match closest {
-                Some((_, known)) => format!("did you mean {}?", name(known)),
-                None => "the README lists every setting".to_owned(),
-            };
-            format!("{} is not a setting{place}; {hint}", name(found))
-        }
-        kind => format!("{}{place}: {kind}", name(&e.path.join("."))),
-    }
 }
 
 impl Config {
@@ -296,6 +281,7 @@ impl Config {
             ("TESSERA_HEADER_TIMEOUT", self.header_timeout, 3600),
             ("TESSERA_BODY_TIMEOUT", self.body_timeout, 3600),
             ("TESSERA_MAIL_TIMEOUT", self.mail_timeout, 3600),
+            ("TESSERA_WEBHOOK_TIMEOUT", self.webhook_timeout, 300),
             (
                 "TESSERA_DATABASE_ACQUIRE_TIMEOUT",
                 self.database_acquire_timeout,
@@ -357,6 +343,16 @@ impl Config {
         if self.mail_max_attempts < 1 || self.mail_retry_delay < 1 {
             return bad(
                 "TESSERA_MAIL_MAX_ATTEMPTS and TESSERA_MAIL_RETRY_DELAY must be at least 1",
+            );
+        }
+        if self.webhook_max_attempts < 1 || self.webhook_retry_delay < 1 {
+            return bad(
+                "TESSERA_WEBHOOK_MAX_ATTEMPTS and TESSERA_WEBHOOK_RETRY_DELAY must be at least 1",
+            );
+        }
+        if !self.webhook_urls.is_empty() && self.webhook_secret.is_none() {
+            return bad(
+                "TESSERA_WEBHOOK_URLS needs TESSERA_WEBHOOK_SECRET (whsec_ and the base64 of 32 random bytes) to sign the POSTs",
             );
         }
         crate::bounds::check(self)

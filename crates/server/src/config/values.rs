@@ -134,6 +134,16 @@ impl<'de> Deserialize<'de> for DatabaseUrl {
 }
 
 /// A setting read as text and parsed into its type, the parser's words naming what is wrong.
+/// As `parsed`, for a setting that may be left out.
+pub(super) fn some_parsed<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    parsed(d).map(Some)
+}
+
 pub(super) fn parsed<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -205,6 +215,40 @@ fn without_password(url: &str) -> String {
             format!("{scheme}://{user}@{host}{path}")
         }
         None => url.to_owned(),
+    }
+}
+
+/// A refused setting in one line, by the name it was given under: the variable, or the key
+/// and the file; a setting that does not exist with the closest one that does.
+pub(super) fn describe(e: &figment::Error) -> String {
+    let from_env = e
+        .metadata
+        .as_ref()
+        .is_some_and(|m| m.name.contains("environment"));
+    let name = |key: &str| match from_env {
+        true => format!("TESSERA_{}", key.to_uppercase()),
+        false => key.to_owned(),
+    };
+    let file = e
+        .metadata
+        .as_ref()
+        .and_then(|m| m.source.as_ref())
+        .and_then(|s| s.file_path());
+    let place = file.map_or(String::new(), |f| format!(" (in {})", f.display()));
+    match &e.kind {
+        figment::error::Kind::UnknownField(found, expected) => {
+            let closest = expected
+                .iter()
+                .map(|known| (strsim::jaro_winkler(found, known), *known))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let hint = match closest {
+                Some((_, known)) => format!("did you mean {}?", name(known)),
+                None => "the README lists every setting".to_owned(),
+            };
+            format!("{} is not a setting{place}; {hint}", name(found))
+        }
+        kind => format!("{}{place}: {kind}", name(&e.path.join("."))),
     }
 }
 

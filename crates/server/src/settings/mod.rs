@@ -239,6 +239,31 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "days the audit events are kept (older ones are pruned at start and hourly); `0` keeps them forever",
     },
     Setting {
+        name: "TESSERA_WEBHOOK_URLS",
+        default: "none",
+        meaning: "receivers of the audit events as signed JSON POSTs, separated by spaces: `URL`, or `URL#account.deleted,two_factor.*` for only those events (see [Webhooks](#webhooks))",
+    },
+    Setting {
+        name: "TESSERA_WEBHOOK_SECRET",
+        default: "none",
+        meaning: "signs every webhook POST (Standard Webhooks): `whsec_` and the base64 of at least 24 random bytes (`echo whsec_$(openssl rand -base64 32)`); required with `TESSERA_WEBHOOK_URLS`",
+    },
+    Setting {
+        name: "TESSERA_WEBHOOK_TIMEOUT",
+        default: "`10`",
+        meaning: "seconds one webhook POST may take (1–300) before it counts as a failed attempt",
+    },
+    Setting {
+        name: "TESSERA_WEBHOOK_MAX_ATTEMPTS",
+        default: "`8`",
+        meaning: "attempts before a webhook POST is given up (it stays in the outbox as failed, with its error)",
+    },
+    Setting {
+        name: "TESSERA_WEBHOOK_RETRY_DELAY",
+        default: "`10`",
+        meaning: "seconds before a webhook's first retry, doubled each time (max 1 h)",
+    },
+    Setting {
         name: "TESSERA_DATABASE_ACQUIRE_TIMEOUT",
         default: "`2`",
         meaning: "seconds a request waits for a database connection (on SQLite also for the write lock) before it answers 503 with `Retry-After`; start-up gives up as soon when the database does not answer, saying which",

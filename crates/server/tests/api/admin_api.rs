@@ -1,42 +1,10 @@
 //! The admin API under `/admin/api/`: staff bearer tokens only, each operation one use case
 //! that is recorded as an event naming the staff account.
 
-use crate::support::{PASSWORD, TestApp, expect, status_json};
+use crate::support::admin::{call, last_event, staff};
+use crate::support::{PASSWORD, TestApp, expect};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-const BOSS_PASSWORD: &str = "boss-password-9";
-
-/// A staff account made from the command line; its access token.
-async fn staff(app: &TestApp) -> String {
-    let args = [
-        "user",
-        "create",
-        "--email",
-        "boss@x.io",
-        "--username",
-        "boss",
-        "--staff",
-    ];
-    let (ok, _, err) = app.cli(&args, &format!("{BOSS_PASSWORD}\n"));
-    assert!(ok, "{err}");
-    app.api_login("boss", BOSS_PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-async fn call(app: &TestApp, method: Method, path: &str, token: &str) -> (StatusCode, Value) {
-    status_json(app.send_auth(method, path, token, json!({})).await).await
-}
-
-/// The newest event of `kind`, as staff see it.
-async fn last_event(app: &TestApp, token: &str, kind: &str) -> Value {
-    let path = format!("/admin/api/events/?kind={kind}&limit=1");
-    let (status, body) = call(app, Method::GET, &path, token).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["results"][0].clone()
-}
 
 /// Ann, logged in (her refresh token), and a staff account (its access token).
 async fn ann_logged_in_and_boss(app: &TestApp) -> (String, String) {

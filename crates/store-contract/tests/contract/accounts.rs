@@ -1,6 +1,7 @@
 //! Accounts: unique conflicts by field, rollback, cascades on delete, named writes.
 
 use crate::support::*;
+use tessera_core::mail::Channel;
 
 #[tokio::test]
 async fn unique_addresses_and_names_conflict_by_field() {
@@ -91,7 +92,11 @@ async fn a_transaction_dropped_without_commit_writes_nothing() {
             "{kind}"
         );
         assert!(
-            store.claim_mail(NOW, NOW, 10).await.unwrap().is_empty(),
+            store
+                .claim_outbox(Channel::Mail, NOW, NOW, 10)
+                .await
+                .unwrap()
+                .is_empty(),
             "{kind}"
         );
     });
@@ -134,7 +139,11 @@ async fn deleting_an_account_takes_everything_hanging_on_it() {
             "{kind}"
         );
         assert!(
-            store.claim_mail(NOW, NOW, 10).await.unwrap().is_empty(),
+            store
+                .claim_outbox(Channel::Mail, NOW, NOW, 10)
+                .await
+                .unwrap()
+                .is_empty(),
             "{kind}"
         );
         assert!(

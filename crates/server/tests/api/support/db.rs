@@ -107,7 +107,30 @@ impl TestDb {
 
     /// `(status, attempts, last_error)` of every outbox row, oldest first.
     pub async fn outbox(&self) -> Vec<(String, i64, Option<String>)> {
-        let sql = "SELECT status, attempts, last_error FROM mail_outbox ORDER BY id";
+        self.rows(
+            "SELECT status, attempts, last_error FROM mail_outbox WHERE channel = 'mail'
+             ORDER BY id",
+        )
+        .await
+    }
+
+    /// The outbox's webhook rows: (kind, status, attempts, last error, body).
+    pub async fn webhooks(&self) -> Vec<(String, String, i64, Option<String>, String)> {
+        self.rows(
+            "SELECT kind, status, attempts, last_error, context FROM mail_outbox
+             WHERE channel = 'webhook' ORDER BY id",
+        )
+        .await
+    }
+
+    /// Every row `sql` (no parameters) selects, on either database.
+    async fn rows<T>(&self, sql: &'static str) -> Vec<T>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + Send
+            + Unpin,
+    {
         if self.admin_url.is_some() {
             let mut c = PgConnection::connect(&self.url).await.unwrap();
             sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()

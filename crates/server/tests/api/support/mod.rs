@@ -1,11 +1,13 @@
 //! Test support: spawn the app, talk to it, read the mail it sends.
 
+pub mod admin;
 mod black_hole;
 mod browser;
 mod clock;
 mod db;
 mod django;
 mod forwarder;
+mod hooks;
 mod outage;
 mod pages;
 mod process;
@@ -19,6 +21,7 @@ pub use clock::TestClock;
 pub use db::TestDb;
 pub use django::{DjangoSource, django_app, django_facts};
 pub use forwarder::Forwarder;
+pub use hooks::{HookSink, Received};
 pub use outage::Outage;
 pub use process::{ServeProcess, free_port, run_with_stdin, wait_until_up};
 pub use redis::RedisServer;
@@ -123,9 +126,20 @@ impl TestApp {
 
     /// Run the real `tessera` binary against this app's database; returns (success, stdout, stderr).
     pub fn cli(&self, args: &[&str], stdin: &str) -> (bool, String, String) {
+        self.cli_with(args, &[], stdin)
+    }
+
+    /// As `cli`, with these variables set too.
+    pub fn cli_with(
+        &self,
+        args: &[&str],
+        vars: &[(&str, &str)],
+        stdin: &str,
+    ) -> (bool, String, String) {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"));
         command
             .args(args)
+            .envs(vars.iter().copied())
             .env("TESSERA_DATABASE_URL", &self.db.url)
             .env(
                 "TESSERA_SECRET_KEY",
