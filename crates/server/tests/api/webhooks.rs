@@ -248,3 +248,44 @@ async fn webhook_settings_are_checked_at_load() {
     ])
     .unwrap();
 }
+
+#[tokio::test]
+async fn two_instances_post_each_event_once() {
+    const USERS: usize = 12;
+    let hooks = HookSink::start().await;
+    let url = hooks.url("/in");
+    let app = TestApp::spawn_with(|c| {
+        c.webhook_urls = format!("{url}#account.created").parse().unwrap();
+        c.webhook_secret = Some(secret());
+    })
+    .await;
+    let other = app.another_instance().await;
+    // Half the sign-ups through each instance, so both webhook workers are busy at once.
+    for i in 0..USERS {
+        let base = if i % 2 == 0 { &app.base } else { &other.base };
+        let body = json!({"email": format!("u{i}@x.io"), "username": format!("u{i}"), "password": PASSWORD});
+        let r = app
+            .client
+            .post(format!("{base}/auth/users/"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    }
+    let posts = hooks.wait_for("/in", USERS).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let posts_now = hooks.received();
+    assert_eq!(posts_now.len(), USERS, "no POST twice: {posts:?}");
+    let mut ids: Vec<_> = posts_now
+        .iter()
+        .map(|p| p.header("webhook-id").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), USERS);
+    let rows = app.db.webhooks().await;
+    assert!(rows.iter().all(|r| r.1 == "sent" && r.2 == 1), "{rows:?}");
+    other.stop().await;
+    app.stop().await;
+}
