@@ -79,7 +79,7 @@ pub async fn django(accounts: &Accounts, options: &Options) -> Result<(), String
     println!("elapsed {:.1} s", started.elapsed().as_secs_f64());
     if skipped > 0 && !options.allow_skips {
         return Err(format!(
-            "{skipped} rows skipped (listed above); fix them and run again, or accept with --allow-skips"
+            "{skipped} rows skipped (why is said above); fix them and run again, or accept with --allow-skips"
         ));
     }
     Ok(())
