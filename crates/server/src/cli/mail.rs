@@ -82,6 +82,11 @@ pub(super) async fn run(
                 json(&serde_json::Value::Array(shown));
                 return Ok(());
             }
+            // A pending row's due time, any other's error, last.
+            let (last, last_header) = match query.state {
+                OutboxState::Pending => ("next_attempt_at", "DUE"),
+                _ => ("last_error", "ERROR"),
+            };
             let columns = [
                 "id",
                 "kind",
@@ -89,24 +94,22 @@ pub(super) async fn run(
                 "attempts",
                 "created_at",
                 "sent_at",
+                last,
             ];
-            let mut header: Vec<&str> = vec!["ID", "KIND", "TO", "ATTEMPTS", "QUEUED", "SENT"];
-            let cells = |r: &serde_json::Value, extra: &str| {
-                let mut row: Vec<String> = columns.iter().map(|k| cell(&r[*k])).collect();
-                row.push(cell(&r[extra]));
-                row
-            };
-            let extra = match query.state {
-                OutboxState::Pending => "next_attempt_at",
-                _ => "last_error",
-            };
-            header.push(if extra == "last_error" {
-                "ERROR"
-            } else {
-                "DUE"
-            });
-            let table_rows: Vec<Vec<String>> = shown.iter().map(|r| cells(r, extra)).collect();
-            println!("{}", table(&header, &table_rows));
+            let header = [
+                "ID",
+                "KIND",
+                "TO",
+                "ATTEMPTS",
+                "QUEUED",
+                "SENT",
+                last_header,
+            ];
+            let rows: Vec<Vec<String>> = shown
+                .iter()
+                .map(|r| columns.iter().map(|k| cell(&r[*k])).collect())
+                .collect();
+            println!("{}", table(&header, &rows));
             Ok(())
         }
         MailCommand::Show { id, json: as_json } => {
