@@ -54,8 +54,8 @@ pub struct AdminSession {
     created_at: String,
     last_used_at: String,
     expires_at: String,
-    ip: Option<String>,
-    user_agent: Option<String>,
+    ip: String,
+    user_agent: String,
 }
 
 /// One audit event.
@@ -67,9 +67,9 @@ pub struct Event {
     kind: String,
     user_id: Option<i64>,
     actor_id: Option<i64>,
-    ip: Option<String>,
-    user_agent: Option<String>,
-    request_id: Option<String>,
+    ip: String,
+    user_agent: String,
+    request_id: String,
     detail: AnyObject,
 }
 

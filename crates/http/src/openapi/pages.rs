@@ -61,7 +61,8 @@ fn reset_form() {}
         (ResetRequest = "application/x-www-form-urlencoded"),
         (ResetRequest = "application/json"))),
     responses(
-        (status = 200, description = "JSON: `{}`; a form with a bad address: the form again", body = Empty),
+        (status = 200, description = "JSON: `{}`; a form with a bad address: the form again",
+            content((Empty = "application/json"), (String = "text/html"))),
         (status = 302, description = "To `done/`"),
         (status = 400, description = "JSON: not an address", body = Invalid),
         (status = 403, description = CSRF, content_type = "text/html", body = String),

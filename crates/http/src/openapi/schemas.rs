@@ -154,8 +154,8 @@ pub struct Session {
     created_at: i64,
     last_used_at: i64,
     expires_at: i64,
-    user_agent: Option<String>,
-    ip: Option<String>,
+    user_agent: String,
+    ip: String,
     /// The session the presented access token belongs to.
     current: bool,
 }
