@@ -13,6 +13,7 @@ mod health;
 mod limits;
 mod messages;
 mod metrics;
+pub mod openapi;
 mod pages;
 mod security;
 mod sessions;
@@ -89,14 +90,9 @@ pub fn router(state: AppState, cors_origins: &[String], metrics: MetricsAt) -> R
     let policy = security::Policy {
         https: accounts.public_url().starts_with("https://"),
         pages: security::page_policy(state.pages.styles()),
+        docs: security::docs_policy(),
     };
-    let app = Router::new()
-        .merge(djoser::routes())
-        .merge(authapi::routes())
-        .merge(pages::routes())
-        .merge(health::routes())
-        .merge(admin::routes())
-        .merge(metrics::routes(metrics))
+    let app = routes(metrics)
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -113,6 +109,20 @@ pub fn router(state: AppState, cors_origins: &[String], metrics: MetricsAt) -> R
     ))
     .layer(cors::layer(cors_origins))
     .layer(counted)
+}
+
+/// Every route the application serves, before the fallback and the layers: both dialects,
+/// the pages, health, the admin API, metrics where `metrics` says, and the API's description
+/// (which the OpenAPI coverage test compares with these routes).
+pub fn routes(metrics: MetricsAt) -> Router<AppState> {
+    Router::new()
+        .merge(djoser::routes())
+        .merge(authapi::routes())
+        .merge(pages::routes())
+        .merge(health::routes())
+        .merge(admin::routes())
+        .merge(metrics::routes(metrics))
+        .merge(openapi::routes(metrics))
 }
 
 /// `GET /metrics` alone, for a listener of its own.

@@ -1,5 +1,6 @@
 //! Security headers: on every HTML page a strict Content-Security-Policy (no script at all;
-//! the pages' inline styles, overridden ones too, allowed by their hashes), no framing, no referrer (reset links
+//! the pages' inline styles, overridden ones too, allowed by their hashes; under `/docs/`,
+//! Swagger UI's own files and nothing else), no framing, no referrer (reset links
 //! carry tokens); `nosniff` on every response; `Cache-Control: no-store` on every answer
 //! that sets no caching of its own (tokens, account data and the pages are never to be kept,
 //! RFC 6749 §5.1); `Strict-Transport-Security` when Tessera is served over HTTPS.
@@ -40,6 +41,19 @@ pub fn page_policy<'a>(styles: impl IntoIterator<Item = &'a str>) -> HeaderValue
     HeaderValue::from_str(&policy).expect("a policy of plain ASCII")
 }
 
+/// The policy of Swagger UI's page under `/docs/`: its own scripts and styles only (no inline
+/// script, nothing from elsewhere), its images and the document fetched from this origin.
+/// Its style attributes are set through the DOM, which `style-src` does not govern; the one
+/// `<style>` its bundle (5.32.6) writes is allowed by its hash.
+pub fn docs_policy() -> HeaderValue {
+    HeaderValue::from_static(
+        "default-src 'none'; script-src 'self'; \
+         style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; \
+         img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    )
+}
+
 /// What the headers depend on.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -47,6 +61,8 @@ pub struct Policy {
     pub https: bool,
     /// The Content-Security-Policy of the HTML pages (`page_policy`).
     pub pages: HeaderValue,
+    /// The Content-Security-Policy of Swagger UI's pages (`docs_policy`).
+    pub docs: HeaderValue,
 }
 
 /// A year, as Django's SECURE_HSTS_SECONDS is usually set; subdomains are not included (they
@@ -54,6 +70,7 @@ pub struct Policy {
 const HSTS: HeaderValue = HeaderValue::from_static("max-age=31536000");
 
 pub async fn headers(State(policy): State<Policy>, req: Request, next: Next) -> Response {
+    let docs = req.uri().path().starts_with(crate::openapi::PAGE);
     let mut response = next.run(req).await;
     let html = response
         .headers()
@@ -69,7 +86,8 @@ pub async fn headers(State(policy): State<Policy>, req: Request, next: Next) -> 
         headers.insert(STRICT_TRANSPORT_SECURITY, HSTS);
     }
     if html {
-        headers.insert(CONTENT_SECURITY_POLICY, policy.pages.clone());
+        let csp = if docs { &policy.docs } else { &policy.pages };
+        headers.insert(CONTENT_SECURITY_POLICY, csp.clone());
         headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     }

@@ -42,6 +42,8 @@ mod mail_links;
 mod mail_outbox;
 mod mail_two_instances;
 mod metrics;
+mod openapi_coverage;
+mod openapi_valid;
 mod pages_languages;
 mod pages_layout;
 mod rate_limits;
