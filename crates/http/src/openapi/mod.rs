@@ -3,6 +3,7 @@
 //! module per part, served at `GET /openapi.json` and browsable at `/docs` (Swagger UI).
 
 mod admin;
+mod admin_mail;
 mod authapi;
 mod authapi_session;
 mod djoser;
@@ -46,6 +47,7 @@ pub fn document(metrics: MetricsAt) -> Document {
         ("authapi_2fa", two_factor::authapi::Doc::openapi()),
         ("pages", pages::Doc::openapi()),
         ("admin", admin::Doc::openapi()),
+        ("admin", admin_mail::Doc::openapi()),
         ("service", service::Doc::openapi()),
     ];
     if metrics == MetricsAt::ThisListener {
