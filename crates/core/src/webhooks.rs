@@ -66,7 +66,12 @@ fn target(entry: &str) -> Result<Target, String> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| format!("{url:?} is not an http:// or https:// URL"))?;
-    if rest.is_empty() || rest.starts_with('/') {
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    if authority.contains('@') {
+        // Said without the URL, which would show the password.
+        return Err("a webhook URL holds a user and password: put a token in its query".into());
+    }
+    if authority.is_empty() {
         return Err(format!("{url:?} names no host"));
     }
     let filter = filter
@@ -171,6 +176,9 @@ mod tests {
             .unwrap_err();
         assert!(e.contains("account.deleeted"), "{e}");
         assert!("http:///h".parse::<Targets>().is_err());
+        assert!("http://?x=1".parse::<Targets>().is_err());
+        let e = "https://me:hunter2@h.test/in".parse::<Targets>().unwrap_err();
+        assert!(!e.contains("hunter2"), "{e}");
         assert!("".parse::<Targets>().unwrap().is_empty());
     }
 
