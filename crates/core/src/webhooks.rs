@@ -177,7 +177,9 @@ mod tests {
         assert!(e.contains("account.deleeted"), "{e}");
         assert!("http:///h".parse::<Targets>().is_err());
         assert!("http://?x=1".parse::<Targets>().is_err());
-        let e = "https://me:hunter2@h.test/in".parse::<Targets>().unwrap_err();
+        let e = "https://me:hunter2@h.test/in"
+            .parse::<Targets>()
+            .unwrap_err();
         assert!(!e.contains("hunter2"), "{e}");
         assert!("".parse::<Targets>().unwrap().is_empty());
     }

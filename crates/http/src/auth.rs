@@ -91,10 +91,11 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let words: Vec<&str> = header.split_whitespace().collect();
-    match words.as_slice() {
-        ["Bearer", token] => Ok(token),
-        ["Bearer", ..] => Err(unauthorized(json!({
+    // A header value that is text at all is visible ASCII, spaces and tabs.
+    let mut words = header.split_ascii_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some("Bearer"), Some(token), None) => Ok(token),
+        (Some("Bearer"), _, _) => Err(unauthorized(json!({
             "detail": "Authorization header must contain two space-delimited values",
             "code": "bad_authorization_header"
         }))),

@@ -3,13 +3,11 @@
 //! user agent; and the origin (caller and request id) the audit events of a request record.
 
 use crate::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::Extensions;
 use axum::http::HeaderMap;
 use axum::http::header::{FORWARDED, USER_AGENT};
 use axum::http::request::Parts;
-use axum::middleware::Next;
-use axum::response::Response;
 use ipnet::IpNet;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -129,16 +127,15 @@ impl FromRequestParts<AppState> for Client {
     }
 }
 
-/// Serve the request with its origin (the caller and the request id) as the one the audit
-/// events it causes record.
-pub(crate) async fn with_origin(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let client = state.proxies.client(req.extensions(), req.headers());
-    let request_id = crate::telemetry::request_id(&req).to_owned();
-    Origin { client, request_id }.scope(next.run(req)).await
+impl TrustedProxies {
+    /// The origin (the caller and the request id) that the audit events a request causes
+    /// record.
+    pub(crate) fn origin(&self, req: &Request, request_id: &str) -> Origin {
+        Origin {
+            client: self.client(req.extensions(), req.headers()),
+            request_id: request_id.to_owned(),
+        }
+    }
 }
 
 #[cfg(test)]

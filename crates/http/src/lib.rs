@@ -31,6 +31,7 @@ pub use drf::BodyTimedOut;
 pub use limits::{LimitOverrides, RateLimits, Rule};
 pub use metrics::Metrics;
 pub use pages::own_pages;
+pub use telemetry::App;
 use tessera_core::accounts::Accounts;
 
 /// What every handler can reach.
@@ -83,32 +84,24 @@ pub enum MetricsAt {
 }
 
 /// The whole application: both dialects, health, metrics where `metrics` says, and the
-/// cross-cutting layers. Browser frontends on `cors_origins` may call it cross-origin.
-pub fn router(state: AppState, cors_origins: &[String], metrics: MetricsAt) -> Router {
+/// cross-cutting handling around them (`telemetry`). Browser frontends on `cors_origins`
+/// may call it cross-origin.
+pub fn router(state: AppState, cors_origins: &[String], metrics: MetricsAt) -> App {
     let accounts = state.accounts.clone();
-    let counted = metrics::CountRequests(state.metrics.clone());
-    let policy = security::Policy {
-        https: accounts.public_url().starts_with("https://"),
-        pages: security::page_policy(state.pages.styles()),
-        docs: security::docs_policy(),
+    let edge = telemetry::Edge {
+        outages: Arc::new(move |cause: &str| accounts.availability().lost(cause)),
+        policy: security::Policy {
+            https: state.accounts.public_url().starts_with("https://"),
+            pages: security::page_policy(state.pages.styles()),
+            docs: security::docs_policy(),
+        },
+        cors: cors::Cors::new(cors_origins),
+        proxies: state.proxies.clone(),
+        metrics: Some(state.metrics.clone()),
+        ids: telemetry::RequestIds::new(),
     };
-    let app = routes(metrics)
-        .fallback(fallback)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            client::with_origin,
-        ))
-        .with_state(state);
-    telemetry::apply(
-        app,
-        Arc::new(move |cause: &str| accounts.availability().lost(cause)),
-    )
-    .layer(axum::middleware::from_fn_with_state(
-        policy,
-        security::headers,
-    ))
-    .layer(cors::layer(cors_origins))
-    .layer(counted)
+    let app = routes(metrics).fallback(fallback).with_state(state);
+    App::new(app, edge)
 }
 
 /// Every route the application serves, before the fallback and the layers: both dialects,

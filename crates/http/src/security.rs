@@ -5,14 +5,11 @@
 //! that sets no caching of its own (tokens, account data and the pages are never to be kept,
 //! RFC 6749 §5.1); `Strict-Transport-Security` when Tessera is served over HTTPS.
 
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
     STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
@@ -69,27 +66,26 @@ pub struct Policy {
 /// may be other services').
 const HSTS: HeaderValue = HeaderValue::from_static("max-age=31536000");
 
-pub async fn headers(State(policy): State<Policy>, req: Request, next: Next) -> Response {
-    let docs = req.uri().path().starts_with(crate::openapi::PAGE);
-    let mut response = next.run(req).await;
-    let html = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let headers = response.headers_mut();
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+impl Policy {
+    /// Set the headers on an answer about to leave (`docs`: to a request for Swagger UI's
+    /// pages, which have a policy of their own).
+    pub(crate) fn apply(&self, docs: bool, headers: &mut HeaderMap) {
+        let html = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        if !headers.contains_key(CACHE_CONTROL) {
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        if self.https {
+            headers.insert(STRICT_TRANSPORT_SECURITY, HSTS);
+        }
+        if html {
+            let csp = if docs { &self.docs } else { &self.pages };
+            headers.insert(CONTENT_SECURITY_POLICY, csp.clone());
+            headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        }
     }
-    if policy.https {
-        headers.insert(STRICT_TRANSPORT_SECURITY, HSTS);
-    }
-    if html {
-        let csp = if docs { &policy.docs } else { &policy.pages };
-        headers.insert(CONTENT_SECURITY_POLICY, csp.clone());
-        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    }
-    response
 }

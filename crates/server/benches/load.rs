@@ -145,8 +145,8 @@ fn print_header() {
     );
 }
 
-/// One line of the table; RSS is read when the scenario has ended.
-fn print_row(scenario: &str, connections: usize, mut outcome: Outcome) {
+/// One line of the table; RSS is read when the scenario has ended. Returns req/s.
+fn print_row(scenario: &str, connections: usize, mut outcome: Outcome) -> f64 {
     outcome.latencies.sort_unstable();
     let rate = outcome.requests as f64 / outcome.elapsed.as_secs_f64();
     println!(
@@ -160,6 +160,34 @@ fn print_row(scenario: &str, connections: usize, mut outcome: Outcome) {
         percentile_ms(&outcome.latencies, 99),
         rss(),
     );
+    rate
+}
+
+/// Bare Argon2id (the argon2 crate at OWASP's m=19456 t=2 p=1, what every login costs) on
+/// every core at once for `duration`: the bound on logins per second.
+fn bare_argon2_rate(duration: Duration) -> f64 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let started = Instant::now();
+    let hashes: usize = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores)
+            .map(|_| {
+                scope.spawn(|| {
+                    let argon2 = argon2::Argon2::default();
+                    let mut out = [0u8; 32];
+                    let mut done = 0;
+                    while started.elapsed() < duration {
+                        argon2
+                            .hash_password_into(PASSWORD.as_bytes(), b"bench-salt-16byte", &mut out)
+                            .expect("argon2 at its defaults");
+                        done += 1;
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    hashes as f64 / started.elapsed().as_secs_f64()
 }
 
 /// Resident set size of this process (server and client together), from /proc.
@@ -222,22 +250,23 @@ impl Calls {
     }
 }
 
-/// Run the four scenarios in turn and print one row each (two for the mixed one).
-async fn scenarios(calls: &Calls, connections: usize, duration: Duration) -> Result<(), BoxError> {
+/// Run the four scenarios in turn and print one row each (two for the mixed one); the
+/// logins per second of the login scenario.
+async fn scenarios(calls: &Calls, connections: usize, duration: Duration) -> Result<f64, BoxError> {
     print_header();
     let outcome = load(calls.verify(), connections, duration).await?;
     print_row("POST jwt/verify", connections, outcome);
     let outcome = load(calls.me(), connections, duration).await?;
     print_row("GET users/me", connections, outcome);
     let outcome = load(calls.login(), LOGIN_CONNECTIONS, duration).await?;
-    print_row("POST jwt/create", LOGIN_CONNECTIONS, outcome);
+    let logins = print_row("POST jwt/create", LOGIN_CONNECTIONS, outcome);
     let (verify, login) = tokio::join!(
         load(calls.verify(), MIXED_VERIFY_CONNECTIONS, duration),
         load(calls.login(), MIXED_LOGIN_CONNECTIONS, duration),
     );
     print_row("mixed: POST jwt/verify", MIXED_VERIFY_CONNECTIONS, verify?);
     print_row("mixed: POST jwt/create", MIXED_LOGIN_CONNECTIONS, login?);
-    Ok(())
+    Ok(logins)
 }
 
 async fn run(dir: PathBuf) -> Result<(), BoxError> {
@@ -245,7 +274,9 @@ async fn run(dir: PathBuf) -> Result<(), BoxError> {
     let seconds = env_or("BENCH_SECONDS", 10)?;
     let config = config(&dir)?;
     create_user(&config).await?;
+    let starting = Instant::now();
     let running = tessera_server::start(&config, Overrides::default()).await?;
+    let started = starting.elapsed();
     let base = format!("http://{}", running.addr);
     let access = access_token(&base).await?;
     let calls = Calls { base, access };
@@ -254,18 +285,22 @@ async fn run(dir: PathBuf) -> Result<(), BoxError> {
         "tessera load benchmark: {cores} cores (shared by client and server), {seconds} s per scenario"
     );
     println!(
-        "RSS at idle after start (server + client, one process): {}",
+        "start to listening {:.1} ms; RSS at idle after start (server + client, one process): {}",
+        started.as_secs_f64() * 1000.0,
         rss()
     );
-    scenarios(
-        &calls,
-        connections,
-        Duration::from_secs(u64::try_from(seconds)?),
-    )
-    .await?;
+    let duration = Duration::from_secs(u64::try_from(seconds)?);
+    let logins = scenarios(&calls, connections, duration).await?;
     println!(
         "RSS after the run (server + client, one process): {}",
         rss()
+    );
+    let bare =
+        tokio::task::spawn_blocking(move || bare_argon2_rate(duration.min(Duration::from_secs(5))))
+            .await?;
+    println!(
+        "logins {logins:.1}/s against bare Argon2id on all cores {bare:.1}/s: {:.2}x",
+        logins / bare
     );
     running.stop().await;
     Ok(())

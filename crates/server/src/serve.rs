@@ -5,14 +5,15 @@
 //! listening ends and open connections get a grace to finish their requests.
 
 use crate::request_body::Deadline;
-use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::header::CONNECTION;
 use axum::http::{HeaderValue, Request};
+use axum::response::Response;
 use hyper::body::{Body as _, Incoming};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::pin;
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -34,10 +35,30 @@ pub struct Limits {
     pub drain_grace: Duration,
 }
 
+/// What the loop serves: the application, or a bare router (the metrics listener's). Cloned
+/// per request, so it must be cheap to clone.
+pub trait App:
+    Service<Request<Body>, Response = Response, Error = Infallible, Future: Send>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> App for S where
+    S: Service<Request<Body>, Response = Response, Error = Infallible, Future: Send>
+        + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// Serve `app` on `listener` until `stop` turns true, then drain the open connections.
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: impl App,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -87,7 +108,7 @@ pub async fn serve(
 async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
-    app: Router,
+    app: impl App,
     limits: Limits,
     _slot: OwnedSemaphorePermit,
     mut stop: watch::Receiver<bool>,
@@ -122,10 +143,10 @@ async fn connection(
 /// Run one request through the router; a body it did not read to the end closes the
 /// connection (the rest of it is never read), which the answer says.
 async fn respond(
-    app: Router,
+    app: impl App,
     req: hyper::Request<Incoming>,
     body_timeout: Duration,
-) -> Result<axum::response::Response, std::convert::Infallible> {
+) -> Result<Response, Infallible> {
     let (parts, incoming) = req.into_parts();
     if incoming.is_end_stream() {
         return app

@@ -120,7 +120,7 @@ impl PasswordHasher {
         let params = Params::new(cfg.memory_kib, cfg.iterations, cfg.parallelism, None)
             .map_err(|_| HashError::WeakParams)?;
         let buffers = Arc::new(Buffers::new(params.block_count()));
-        let dummy = hash_blocking(&params, &buffers, &uuid::Uuid::new_v4().to_string())?;
+        let dummy = dummy_hash(&params)?;
         let slots = cfg.max_concurrent.max(1);
         Ok(Self {
             params,
@@ -261,7 +261,6 @@ impl Buffers {
 }
 
 fn hash_blocking(params: &Params, buffers: &Buffers, password: &str) -> Result<String, HashError> {
-    let failed = |e: &dyn std::fmt::Display| HashError::Failed(e.to_string());
     // 16 bytes from a v4 UUID (122 random bits): salts must be unique, not secret.
     let salt = uuid::Uuid::new_v4().into_bytes();
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
@@ -273,13 +272,31 @@ fn hash_blocking(params: &Params, buffers: &Buffers, password: &str) -> Result<S
         &mut blocks,
     );
     buffers.give(blocks);
-    computed.map_err(|e| failed(&e))?;
+    computed.map_err(|e| HashError::Failed(e.to_string()))?;
+    phc(params, &salt, &out)
+}
+
+/// An Argon2id PHC string at `params` with a random salt and a random output: checking a
+/// password against it costs exactly what a real check costs, and no password matches it.
+/// Made without hashing, so that start-up neither waits for a hash nor keeps its working
+/// memory (19 MiB at the defaults) resident until the first login.
+fn dummy_hash(params: &Params) -> Result<String, HashError> {
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    for chunk in out.chunks_mut(16) {
+        chunk.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..chunk.len()]);
+    }
+    phc(params, &uuid::Uuid::new_v4().into_bytes(), &out)
+}
+
+/// The PHC string of an Argon2id v19 output.
+fn phc(params: &Params, salt: &[u8], out: &[u8]) -> Result<String, HashError> {
+    let failed = |e: &dyn std::fmt::Display| HashError::Failed(e.to_string());
     let phc = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
         params: ParamsString::try_from(params).map_err(|e| failed(&e))?,
-        salt: Some(Salt::new(&salt).map_err(|e| failed(&e))?),
-        hash: Some(Output::new(&out).map_err(|e| failed(&e))?),
+        salt: Some(Salt::new(salt).map_err(|e| failed(&e))?),
+        hash: Some(Output::new(out).map_err(|e| failed(&e))?),
     };
     Ok(phc.to_string())
 }

@@ -84,17 +84,30 @@ impl Serialize for UserIdClaim {
 
 impl<'de> Deserialize<'de> for UserIdClaim {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(i64),
-            Str(String),
-        }
-        let id = match Raw::deserialize(d)? {
-            Raw::Int(i) => i,
-            Raw::Str(s) => s.parse().map_err(serde::de::Error::custom)?,
-        };
-        Ok(Self(UserId(id)))
+        d.deserialize_any(IdVisitor).map(|id| Self(UserId(id)))
+    }
+}
+
+/// A user id as a JSON integer or a string of one (not buffered, as an untagged enum is).
+struct IdVisitor;
+
+impl serde::de::Visitor<'_> for IdVisitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a user id as an integer or a string")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(E::custom)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
+        v.parse().map_err(E::custom)
     }
 }
 
@@ -308,10 +321,13 @@ impl JwtKeys {
         expected: Option<TokenType>,
         now: Timestamp,
     ) -> Result<Claims, JwtError> {
-        let data =
-            jsonwebtoken::decode::<Claims>(token, self.decoding_key(token)?, &self.validation)
-                .map_err(|_| JwtError::Invalid)?;
-        let claims = data.claims;
+        // One key of no `kid`: the header is read once, and a token naming a `kid` refused.
+        let only = self.keys.only();
+        let key = only.map_or_else(|| self.decoding_key(token), Ok)?;
+        let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation)
+            .ok()
+            .filter(|data| only.is_none() || data.header.kid.is_none());
+        let claims = data.ok_or(JwtError::Invalid)?.claims;
         self.check_times(claims.exp, claims.nbf, now)?;
         if let Some(kind) = expected
             && claims.token_type != kind.as_str()

@@ -117,6 +117,15 @@ impl SigningKeys {
         &self.encoding
     }
 
+    /// The only key, when there is one and it has no `kid` (HS256): then a token verifies
+    /// under it exactly when it names no `kid`.
+    pub fn only(&self) -> Option<&DecodingKey> {
+        match self.decoding.as_slice() {
+            [(None, key)] => Some(key),
+            _ => None,
+        }
+    }
+
     /// The key for a token's `kid`; the current key when the token names none.
     pub fn decoding(&self, kid: Option<&str>) -> Option<&DecodingKey> {
         match kid {

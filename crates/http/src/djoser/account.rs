@@ -55,8 +55,8 @@ pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -
     Ok((StatusCode::OK, Json(users.iter().map(view::user).collect())))
 }
 
-pub async fn me(CurrentUser(me): CurrentUser) -> Answer {
-    Ok((StatusCode::OK, Json(view::user(&me))))
+pub async fn me(CurrentUser(me): CurrentUser) -> Json<view::UserView> {
+    Json(view::UserView(me))
 }
 
 pub async fn put_me(

@@ -3,7 +3,7 @@
 use super::errors;
 use crate::AppState;
 use crate::client::Client;
-use crate::drf::{ApiError, Body, Fields};
+use crate::drf::{ApiError, Body, Fields, Typed};
 use crate::limits::Rule;
 use crate::two_factor::{Dialect, answers};
 use axum::Json;
@@ -78,17 +78,33 @@ pub async fn refresh(
     Ok(Json(Value::Object(out)))
 }
 
+/// `{"token": …}` read straight from JSON (other fields are ignored, as DRF does).
+#[derive(serde::Deserialize)]
+pub struct TokenBody {
+    token: String,
+}
+
 pub async fn verify(
     State(state): State<AppState>,
-    Body(body): Body,
+    body: Typed<TokenBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut f = Fields::new(body);
-    let read = f.required("token");
-    let token = f.finish_with(read)?;
+    // A string that is not blank once trimmed is what `Fields::required` accepts; anything
+    // else goes the field-by-field way, for DRF's messages.
+    let token = match body {
+        Typed::Read(TokenBody { token }) if !token.trim().is_empty() => token,
+        Typed::Read(TokenBody { token }) => read_token(json!({ "token": token }))?,
+        Typed::Fields(body) => read_token(body)?,
+    };
     state
         .accounts
-        .verify(&token)
+        .verify(token.trim())
         .await
         .map_err(errors::verify)?;
-    Ok(Json(json!({})))
+    Ok(Json(Value::Object(Map::new())))
+}
+
+fn read_token(body: Value) -> Result<String, ApiError> {
+    let mut f = Fields::new(body);
+    let read = f.required("token");
+    f.finish_with(read)
 }

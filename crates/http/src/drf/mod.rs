@@ -7,7 +7,7 @@ mod fields;
 mod params;
 
 pub use crate::messages::REQUIRED;
-pub use body::{Body, BodyTimedOut};
+pub use body::{Body, BodyTimedOut, Typed};
 pub use error::{ApiError, not_found, throttled};
 pub use fields::{FieldErrors, Fields};
 pub use params::{Path, Query};

@@ -22,7 +22,7 @@ use std::time::Duration;
 use tessera_core::accounts::Vitals;
 use tessera_core::observe::{Delivery, HashJob, Login, Observe, SecondStep};
 
-pub(crate) use requests::CountRequests;
+pub(crate) use requests::method_label;
 
 const META: Metadata<'static> = Metadata::new("tessera", Level::INFO, None);
 

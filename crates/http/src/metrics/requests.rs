@@ -1,22 +1,14 @@
 //! Requests counted and timed by route template (axum's `MatchedPath`; every path no route
-//! matched is one `unmatched`), method and status: a tower layer around the whole router,
-//! and the series it records into, registered on a request's first sight of its (route,
-//! method, status) and found again after that without allocating.
+//! matched is one `unmatched`), method and status (recorded by the telemetry layer around the
+//! whole router): the series, registered on a request's first sight of its (route, method,
+//! status) and found again after that without allocating.
 
-use super::{META, Metrics, REQUEST_SECONDS, REQUESTS};
-use axum::extract::{MatchedPath, Request};
+use super::{META, REQUEST_SECONDS, REQUESTS};
 use axum::http::Method;
-use axum::response::Response;
 use metrics::{Counter, Histogram, Key, Label, Recorder};
 use metrics_exporter_prometheus::PrometheusRecorder;
-use pin_project_lite::pin_project;
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, PoisonError, RwLock};
-use std::task::{Context, Poll, ready};
-use std::time::Instant;
-use tower::{Layer, Service};
+use std::sync::{PoisonError, RwLock};
 
 /// The route label of a request no route matched (so unknown paths are one series).
 pub(super) const UNMATCHED: &str = "unmatched";
@@ -101,7 +93,7 @@ fn register(
 }
 
 /// A method as a static label: the standard ones by name, any other as `OTHER`.
-fn method_label(method: &Method) -> &'static str {
+pub(crate) fn method_label(method: &Method) -> &'static str {
     const KNOWN: [(Method, &str); 9] = [
         (Method::GET, "GET"),
         (Method::POST, "POST"),
@@ -117,82 +109,4 @@ fn method_label(method: &Method) -> &'static str {
         .iter()
         .find(|(known, _)| known == method)
         .map_or("OTHER", |(_, name)| name)
-}
-
-/// The layer that counts every request the router answers into `Metrics`.
-#[derive(Clone)]
-pub(crate) struct CountRequests(pub(crate) Arc<Metrics>);
-
-impl<S> Layer<S> for CountRequests {
-    type Service = Counted<S>;
-
-    fn layer(&self, inner: S) -> Counted<S> {
-        Counted {
-            inner,
-            metrics: self.0.clone(),
-        }
-    }
-}
-
-#[derive(Clone)]
-pub(crate) struct Counted<S> {
-    inner: S,
-    metrics: Arc<Metrics>,
-}
-
-impl<S> Service<Request> for Counted<S>
-where
-    S: Service<Request, Response = Response>,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = Timed<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        // A `MatchedPath` is an `Arc<str>`: cloning it copies no text.
-        let route = request.extensions().get::<MatchedPath>().cloned();
-        let method = method_label(request.method());
-        Timed {
-            inner: self.inner.call(request),
-            started: Instant::now(),
-            route,
-            method,
-            metrics: self.metrics.clone(),
-        }
-    }
-}
-
-pin_project! {
-    /// The inner service's answer, recorded when it is ready.
-    pub(crate) struct Timed<F> {
-        #[pin]
-        inner: F,
-        started: Instant,
-        route: Option<MatchedPath>,
-        method: &'static str,
-        metrics: Arc<Metrics>,
-    }
-}
-
-impl<F, E> Future for Timed<F>
-where
-    F: Future<Output = Result<Response, E>>,
-{
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let answer = ready!(this.inner.poll(cx));
-        if let Ok(response) = &answer {
-            let route = this.route.as_ref().map(MatchedPath::as_str);
-            let status = response.status().as_u16();
-            this.metrics
-                .request(route, this.method, status, this.started.elapsed());
-        }
-        Poll::Ready(answer)
-    }
 }
