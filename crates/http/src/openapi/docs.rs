@@ -1,4 +1,4 @@
-//! `GET /openapi.json` (the document, serialised once at start) and `/docs`: Swagger UI,
+//! `GET /openapi.json` (the document, serialised once, on its first request) and `/docs`: Swagger UI,
 //! its files vendored into the binary by utoipa-swagger-ui, reading the document. The page
 //! runs only its own scripts: `security` gives it a policy of its own.
 
@@ -20,12 +20,15 @@ static CONFIG: LazyLock<Arc<Config<'static>>> = LazyLock::new(|| {
     Arc::new(Config::from("/openapi.json").validator_url("none"))
 });
 
-pub fn routes(document: Bytes) -> Router<AppState> {
+/// What `/openapi.json` answers: the document, serialised.
+pub type MakeDocument = Arc<dyn Fn() -> Bytes + Send + Sync>;
+
+pub fn routes(document: MakeDocument) -> Router<AppState> {
     Router::new()
         .route(
             "/openapi.json",
             get(move || {
-                let body = document.clone();
+                let body = document();
                 async move { ([(CONTENT_TYPE, "application/json")], body) }
             }),
         )

@@ -18,6 +18,7 @@ mod two_factor;
 use crate::{AppState, MetricsAt};
 use axum::Router;
 use axum::body::Bytes;
+use std::sync::{Arc, OnceLock};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApi as Document, Tag};
@@ -28,12 +29,20 @@ pub use docs::PAGE;
 /// Auth API's, its pages', SimpleJWT's and the activation poll's), as their routers do.
 const SLASH_OPTIONAL: [&str; 3] = ["/api/auth/", "/auth/jwt/", "/auth/user/"];
 
-/// `GET /openapi.json` and `/docs`, describing what `crate::routes(metrics)` serves.
+/// `GET /openapi.json` and `/docs`, describing what `crate::routes(metrics)` serves. The
+/// document is made on its first request: making it runs the code of every description,
+/// whose pages would otherwise stay resident from start for a document few ever ask for.
 pub fn routes(metrics: MetricsAt) -> Router<AppState> {
-    let json = document(metrics)
-        .to_json()
-        .expect("a document of plain values serialises");
-    docs::routes(Bytes::from(json))
+    let made = OnceLock::new();
+    docs::routes(Arc::new(move || {
+        made.get_or_init(|| {
+            let json = document(metrics)
+                .to_json()
+                .expect("a document of plain values serialises");
+            Bytes::from(json)
+        })
+        .clone()
+    }))
 }
 
 /// The document of what `crate::routes(metrics)` serves.
