@@ -4,6 +4,7 @@
 //! the server plugs one in; `Ignore` drops everything.
 
 use crate::accounts::Proof;
+use crate::mail::Channel;
 use std::time::Duration;
 
 /// How a password login ended (the first step; a second factor is `SecondStep`).
@@ -95,15 +96,27 @@ impl From<Proof> for SecondStep {
     }
 }
 
-/// How one delivery attempt of a queued mail ended.
+/// How one delivery attempt of a queued mail (or webhook POST) ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
-    /// The mail server took it.
+    /// The mail server (or the receiver) took it.
     Sent,
     /// It failed and will be tried again later.
     Retrying,
-    /// It failed for the last time: the mail is marked failed.
+    /// It failed for the last time: the row is marked failed.
     GivenUp,
+}
+
+impl Delivery {
+    pub const ALL: [Self; 3] = [Self::Sent, Self::Retrying, Self::GivenUp];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Retrying => "retrying",
+            Self::GivenUp => "given_up",
+        }
+    }
 }
 
 /// What the password hasher computed.
@@ -132,7 +145,8 @@ pub trait Observe: Send + Sync + 'static {
     fn second_step(&self, outcome: SecondStep);
     /// Mails committed to the outbox by one transaction.
     fn mails_queued(&self, count: u64);
-    fn delivery(&self, outcome: Delivery);
+    /// One delivery attempt of a row of the outbox's `channel`.
+    fn delivery(&self, channel: Channel, outcome: Delivery);
     /// One job of the hashing pool, timed from when it got its slot.
     fn hashed(&self, job: HashJob, took: Duration);
 }
@@ -145,6 +159,6 @@ impl Observe for Ignore {
     fn login(&self, _: Login) {}
     fn second_step(&self, _: SecondStep) {}
     fn mails_queued(&self, _: u64) {}
-    fn delivery(&self, _: Delivery) {}
+    fn delivery(&self, _: Channel, _: Delivery) {}
     fn hashed(&self, _: HashJob, _: Duration) {}
 }

@@ -197,7 +197,8 @@ impl Worker {
                 } else {
                     tracing::info!(mail_id = id, kind, "{what} delivered");
                 }
-                self.observe.delivery(Delivery::Sent);
+                self.observe
+                    .delivery(self.courier.channel(), Delivery::Sent);
                 self.settle(Outcome::Sent(id, self.clock.now())).await
             }
             Err(Undelivered { error, retry }) => self.failed(id, attempts, error, retry).await,
@@ -221,10 +222,14 @@ impl Worker {
                 tracing::error!(mail_id = id, attempts, %error, "{what} delivery failed; giving up")
             }
         }
-        self.observe.delivery(match retry_at {
-            Some(_) => Delivery::Retrying,
-            None => Delivery::GivenUp,
-        });
+        let channel = self.courier.channel();
+        self.observe.delivery(
+            channel,
+            match retry_at {
+                Some(_) => Delivery::Retrying,
+                None => Delivery::GivenUp,
+            },
+        );
         let failure = MailFailure {
             attempts,
             retry_at,

@@ -7,7 +7,7 @@ use crate::config::{Config, EmailBackend, SmtpTls};
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::Clock;
-use tessera_core::observe::{Ignore, Observe};
+use tessera_core::observe::Observe;
 use tessera_core::ports::Store;
 use tessera_mailer::{
     Courier, Renderer, RetryPolicy, SmtpSettings, Transport, TransportConfig, Webhooks, Worker,
@@ -80,7 +80,7 @@ pub(crate) fn spawn(
         stop_grace: STOP_GRACE,
         // A delivery is bounded by the mail timeout: twice that and a margin outlasts it.
         claim: Duration::from_secs(config.mail_timeout.saturating_mul(2).saturating_add(30)),
-        observe: metrics,
+        observe: metrics.clone(),
     }];
     if let Some(courier) = webhooks {
         workers.push(Worker {
@@ -97,8 +97,7 @@ pub(crate) fn spawn(
             concurrency: 4,
             stop_grace: STOP_GRACE,
             claim: Duration::from_secs(config.webhook_timeout.saturating_mul(2).saturating_add(30)),
-            // The mail counters count mail only.
-            observe: Arc::new(Ignore),
+            observe: metrics,
         });
     }
     workers

@@ -20,6 +20,7 @@ use metrics_exporter_prometheus::{
 };
 use std::time::Duration;
 use tessera_core::accounts::Vitals;
+use tessera_core::mail::Channel;
 use tessera_core::observe::{Delivery, HashJob, Login, Observe, SecondStep};
 
 pub(crate) use requests::method_label;
@@ -53,6 +54,7 @@ pub struct Metrics {
     mails_sent: Counter,
     mail_retries: Counter,
     mails_failed: Counter,
+    webhooks: [Counter; 3],
     outbox_pending: Gauge,
     outbox_oldest: Gauge,
     hash_waiting: Gauge,
@@ -104,6 +106,8 @@ impl Metrics {
             mails_sent: counter(r, "tessera_mails_sent_total", Vec::new()),
             mail_retries: counter(r, "tessera_mail_retries_total", Vec::new()),
             mails_failed: counter(r, "tessera_mails_failed_total", Vec::new()),
+            webhooks: Delivery::ALL
+                .map(|o| labelled("tessera_webhook_deliveries_total", "outcome", o.as_str())),
             outbox_pending: gauge(r, "tessera_outbox_pending", Vec::new()),
             outbox_oldest: gauge(r, "tessera_outbox_oldest_pending_age_seconds", Vec::new()),
             hash_waiting,
@@ -171,7 +175,11 @@ impl Observe for Metrics {
         self.mails_queued.increment(count);
     }
 
-    fn delivery(&self, outcome: Delivery) {
+    fn delivery(&self, channel: Channel, outcome: Delivery) {
+        if channel == Channel::Webhook {
+            self.webhooks[outcome as usize].increment(1);
+            return;
+        }
         match outcome {
             Delivery::Sent => &self.mails_sent,
             Delivery::Retrying => &self.mail_retries,
@@ -238,6 +246,10 @@ fn describe(r: &PrometheusRecorder) {
         (
             "tessera_mails_failed_total",
             "mails given up after their last attempt failed",
+        ),
+        (
+            "tessera_webhook_deliveries_total",
+            "webhook POST attempts, by outcome (sent, retrying, given_up)",
         ),
     ];
     for (name, help) in counters {

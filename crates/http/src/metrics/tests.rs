@@ -18,6 +18,9 @@ fn every_outcome_has_the_series_of_its_own_name() {
     for (i, o) in SecondStep::ALL.iter().enumerate() {
         assert_eq!(*o as usize, i);
     }
+    for (i, o) in Delivery::ALL.iter().enumerate() {
+        assert_eq!(*o as usize, i);
+    }
     for (i, r) in Rule::ALL.iter().enumerate() {
         assert_eq!(*r as usize, i);
     }
@@ -28,7 +31,8 @@ fn every_outcome_has_the_series_of_its_own_name() {
     m.login(Login::Inactive);
     m.second_step(SecondStep::WrongCode);
     m.rate_limited(Rule::ResetAddress);
-    m.delivery(Delivery::Retrying);
+    m.delivery(Channel::Mail, Delivery::Retrying);
+    m.delivery(Channel::Webhook, Delivery::GivenUp);
     m.mails_queued(2);
     let text = m.render(&Vitals::default());
     let at = |s: &str| line(&text, s).unwrap_or_else(|| panic!("no {s} in\n{text}"));
@@ -44,6 +48,13 @@ fn every_outcome_has_the_series_of_its_own_name() {
     );
     assert_eq!(at(r#"tessera_rate_limited_total{rule="login_ip"}"#), "0");
     assert_eq!(at("tessera_mail_retries_total"), "1");
+    assert_eq!(at("tessera_mails_failed_total"), "0");
+    let webhooks = |o: &str| {
+        at(&format!(
+            "tessera_webhook_deliveries_total{{outcome=\"{o}\"}}"
+        ))
+    };
+    assert_eq!((webhooks("given_up"), webhooks("sent")), ("1", "0"));
     assert_eq!(at("tessera_mails_queued_total"), "2");
     assert_eq!(at(r#"tessera_build_info{version="9.9.9"}"#), "1");
 }

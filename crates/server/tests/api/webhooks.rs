@@ -126,6 +126,11 @@ async fn a_failing_receiver_is_retried_with_the_same_message_until_it_takes_it()
     let rows = app.db.webhooks().await;
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].1.as_str(), rows[0].2), ("sent", 3), "{rows:?}");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    for (outcome, n) in [("sent", 1), ("retrying", 2), ("given_up", 0)] {
+        let series = format!("tessera_webhook_deliveries_total{{outcome=\"{outcome}\"}} {n}\n");
+        assert!(metrics.contains(&series), "{series} in {metrics}");
+    }
     app.stop().await;
 }
 
