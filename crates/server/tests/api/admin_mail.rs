@@ -224,7 +224,7 @@ async fn a_failed_webhook_is_sent_again_as_it_was() {
     let posts = hooks.wait_for("/in", 2).await;
     assert_eq!(posts[0].body, posts[1].body);
     assert_eq!(posts[0].header("webhook-id"), posts[1].header("webhook-id"));
-    let settled = app.db.webhooks().await;
+    let settled = app.db.webhooks_settled().await;
     assert_eq!(
         (settled[0].1.as_str(), settled[0].2),
         ("sent", 1),

@@ -123,6 +123,19 @@ impl TestDb {
         .await
     }
 
+    /// The webhook rows once none is pending any more (a delivery is recorded just after the
+    /// receiver answered), waiting up to 10 s.
+    pub async fn webhooks_settled(&self) -> Vec<(String, String, i64, Option<String>, String)> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let rows = self.webhooks().await;
+            if rows.iter().all(|r| r.1 != "pending") || tokio::time::Instant::now() > deadline {
+                return rows;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Every row `sql` (no parameters) selects, on either database.
     async fn rows<T>(&self, sql: &'static str) -> Vec<T>
     where
