@@ -10,7 +10,7 @@ use sqlx::Transaction;
 use tessera_core::Timestamp;
 use tessera_core::domain::{EmailAddress, NewUser, User, UserId};
 use tessera_core::events::NewEvent;
-use tessera_core::mail::{NewMail, NewWebhook};
+use tessera_core::mail::{NewMail, NewWebhook, Requeue};
 use tessera_core::passwords::StoredHash;
 use tessera_core::ports::{CodePurpose, Queued, StoreError, Tx};
 use tessera_core::records::{
@@ -145,14 +145,19 @@ impl Tx for StoreTx {
     async fn requeue(
         &mut self,
         id: i64,
-        mail: Option<&NewMail>,
+        again: &Requeue,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        let mail = match again {
+            Requeue::Mail(mail) => Some(mail.as_ref()),
+            Requeue::Webhook => None,
+        };
         let done = outbox_admin::requeue(&mut *self.tx, id, mail, now).await?;
-        match (done, mail) {
-            (true, Some(_)) => self.queued.mails += 1,
-            (true, None) => self.queued.webhooks += 1,
-            (false, _) => {}
+        if done {
+            match again {
+                Requeue::Mail(_) => self.queued.mails += 1,
+                Requeue::Webhook => self.queued.webhooks += 1,
+            }
         }
         Ok(done)
     }

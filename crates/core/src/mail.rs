@@ -147,6 +147,21 @@ impl Channel {
             Self::Webhook => "webhook",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Mail, Self::Webhook]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
+/// What a failed row of the outbox is queued again as.
+#[derive(Debug, Clone)]
+pub enum Requeue {
+    /// A mail made again (its recipient and context replace the row's).
+    Mail(Box<NewMail>),
+    /// A webhook, as it was.
+    Webhook,
 }
 
 /// A webhook POST to be written to the outbox in the same transaction as its event. It

@@ -6,7 +6,7 @@
 use crate::courier::Undelivered;
 use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::{Request, StatusCode, header};
+use hyper::{Request, StatusCode, Uri, header};
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
 use std::collections::HashSet;
@@ -55,8 +55,8 @@ impl Webhooks {
         let signature = self.key.sign(&id, now.0, &row.context);
         let tessera = format!("t={},v1={}", now.0, signature.trim_start_matches("v1,"));
         let target = Target::of(url).map_err(|e| failed(e, false))?;
-        let request = Request::post(target.path_and_query)
-            .header(header::HOST, target.authority)
+        let request = Request::post(target.path_and_query())
+            .header(header::HOST, target.authority())
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::USER_AGENT, USER_AGENT)
             .header("webhook-id", &id)
@@ -78,17 +78,17 @@ impl Webhooks {
     /// One request on a connection of its own; the answer's status.
     async fn send(
         &self,
-        target: &Target<'_>,
+        target: &Target,
         request: Request<Full<Bytes>>,
     ) -> Result<StatusCode, String> {
-        let tcp = TcpStream::connect((target.host, target.port))
+        let tcp = TcpStream::connect((target.host.as_str(), target.port))
             .await
             .map_err(|e| format!("cannot connect: {e}"))?;
         let _ = tcp.set_nodelay(true);
         if !target.https {
             return exchange(TokioIo::new(tcp), request).await;
         }
-        let name = ServerName::try_from(target.host.to_owned())
+        let name = ServerName::try_from(target.host.clone())
             .map_err(|e| format!("{:?} is not a valid server name: {e}", target.host))?;
         let tls = self
             .tls
@@ -116,46 +116,42 @@ where
 }
 
 /// Where a receiver's URL points.
-struct Target<'a> {
+struct Target {
     https: bool,
-    host: &'a str,
+    host: String,
     port: u16,
-    authority: &'a str,
-    path_and_query: &'a str,
+    uri: Uri,
 }
 
-impl<'a> Target<'a> {
-    fn of(url: &'a str) -> Result<Self, String> {
-        let (https, rest) = match url.split_once("://") {
-            Some(("https", rest)) => (true, rest),
-            Some(("http", rest)) => (false, rest),
+impl Target {
+    fn of(url: &str) -> Result<Self, String> {
+        let uri: Uri = url.parse().map_err(|e| format!("not a URL: {e}"))?;
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
             _ => return Err("not an http:// or https:// URL".into()),
         };
-        let (authority, path_and_query) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        if authority.contains(['?', '#', '@']) {
-            return Err("a receiver's URL is scheme://host[:port]/path[?query]".into());
-        }
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) if !port.contains(']') => (
-                host,
-                port.parse().map_err(|_| format!("bad port {port:?}"))?,
-            ),
-            _ => (authority, if https { 443 } else { 80 }),
-        };
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        if host.is_empty() {
-            return Err("no host".into());
-        }
+        let host = uri.host().filter(|h| !h.is_empty()).ok_or("no host")?;
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
         Ok(Self {
             https,
             host,
             port,
-            authority,
-            path_and_query,
+            uri,
         })
+    }
+
+    /// The `Host` header: the URL's authority.
+    fn authority(&self) -> &str {
+        self.uri.authority().map_or("", |a| a.as_str())
+    }
+
+    fn path_and_query(&self) -> &str {
+        self.uri.path_and_query().map_or("/", |p| p.as_str())
     }
 }
 
@@ -171,17 +167,26 @@ mod tests {
     #[test]
     fn targets_are_read_from_their_url() {
         let t = Target::of("https://hooks.example/in?x=1").unwrap();
-        assert_eq!((t.https, t.host, t.port), (true, "hooks.example", 443));
         assert_eq!(
-            (t.authority, t.path_and_query),
+            (t.https, t.host.as_str(), t.port),
+            (true, "hooks.example", 443)
+        );
+        assert_eq!(
+            (t.authority(), t.path_and_query()),
             ("hooks.example", "/in?x=1")
         );
         let t = Target::of("http://127.0.0.1:9000").unwrap();
-        assert_eq!((t.host, t.port, t.path_and_query), ("127.0.0.1", 9000, "/"));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path_and_query()),
+            ("127.0.0.1", 9000, "/")
+        );
         let t = Target::of("http://[::1]:81/h").unwrap();
-        assert_eq!((t.host, t.port, t.authority), ("::1", 81, "[::1]:81"));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.authority()),
+            ("::1", 81, "[::1]:81")
+        );
         let t = Target::of("http://[::1]/h").unwrap();
-        assert_eq!((t.host, t.port), ("::1", 80));
+        assert_eq!((t.host.as_str(), t.port), ("::1", 80));
         assert!(Target::of("http://:80/h").is_err());
         assert!(Target::of("ftp://h/x").is_err());
     }

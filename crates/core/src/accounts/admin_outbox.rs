@@ -6,11 +6,11 @@
 use super::{Accounts, AdminError, Internal, Link, Operator};
 use crate::domain::UserId;
 use crate::events::{EventKind, NewEvent};
-use crate::mail::{Channel, MailKind, NewMail, OutboxQuery, OutboxRow, OutboxState};
+use crate::mail::{Channel, MailKind, NewMail, OutboxQuery, OutboxRow, OutboxState, Requeue};
 use crate::ports::{CodePurpose, Tx};
 
 /// The most failed rows one "retry all" takes.
-pub const RETRY_ALL_AT_MOST: i64 = 1000;
+const RETRY_ALL_AT_MOST: i64 = 1000;
 
 /// What "retry all" did: the rows queued again, and those it could not, with why.
 #[derive(Debug, Clone, Default)]
@@ -45,11 +45,11 @@ impl Accounts {
             return Err(AdminError::NotFailed(row.status));
         }
         let mut tx = self.begin().await?;
-        let mail = match row.channel == Channel::Webhook.as_str() {
-            true => None,
-            false => Some(self.made_again(tx.as_mut(), &row).await?),
+        let again = match Channel::parse(&row.channel) {
+            Some(Channel::Webhook) => Requeue::Webhook,
+            _ => Requeue::Mail(Box::new(self.made_again(tx.as_mut(), &row).await?)),
         };
-        if !tx.requeue(id, mail.as_ref(), self.now()).await? {
+        if !tx.requeue(id, &again, self.now()).await? {
             return Err(AdminError::NotFailed("queued again meanwhile".into()));
         }
         let event = NewEvent::by(EventKind::MailRetried, row.user_id.map(UserId), op.actor())

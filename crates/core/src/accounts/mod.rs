@@ -28,7 +28,7 @@ mod verification;
 pub use access::{AccessError, Actor, Change, Delete, Permit, Purpose, Reach, Target};
 pub use activation::{ActivateError, ActivationStatus, ResendError};
 pub use admin::{AccountDetail, AccountRef, AdminError, Operator, Resent, UserPage};
-pub use admin_outbox::{RETRY_ALL_AT_MOST, RetriedAll};
+pub use admin_outbox::RetriedAll;
 pub use challenge::{
     CHALLENGE_LIFETIME_SECS, CHALLENGE_MAX_FAILURES, Challenge, CodeLogin, SecondStepError,
 };

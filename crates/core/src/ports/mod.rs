@@ -5,7 +5,7 @@ use crate::Timestamp;
 use crate::availability::Availability;
 use crate::domain::{EmailAddress, NewUser, User, UserId};
 use crate::events::{EventQuery, EventRecord, NewEvent};
-use crate::mail::{Channel, NewMail, NewWebhook, OutboxQuery, OutboxRow};
+use crate::mail::{Channel, NewMail, NewWebhook, OutboxQuery, OutboxRow, Requeue};
 use crate::passwords::StoredHash;
 use crate::records::{
     BearerRecord, ChallengeRecord, EmailUndoRecord, ImportedTokenRecord, MailRecord,
@@ -194,13 +194,12 @@ pub trait Tx: Send {
     async fn clear_email_undo(&mut self, user: UserId) -> Result<(), StoreError>;
 
     async fn enqueue_mail(&mut self, mail: &NewMail, now: Timestamp) -> Result<(), StoreError>;
-    /// Put a failed row back in the queue, due at `now`, with `mail`'s recipient and context
-    /// when given (a mail rebuilt), else as it is (a webhook); false when it is not failed
-    /// (any more).
+    /// Put a failed row back in the queue, due at `now`, as `again` says; false when it is
+    /// not failed (any more).
     async fn requeue(
         &mut self,
         id: i64,
-        mail: Option<&NewMail>,
+        again: &Requeue,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
     /// Delete the rows delivered at or before `before`; how many went.

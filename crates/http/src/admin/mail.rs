@@ -21,9 +21,10 @@ pub async fn list(State(state): State<AppState>, _: Staff, Query(params): Params
     };
     let channel = match params.get("channel").map(String::as_str) {
         None | Some("") => None,
-        Some("mail") => Some(Channel::Mail),
-        Some("webhook") => Some(Channel::Webhook),
-        Some(_) => return Err(bad_parameter("channel", "Must be mail or webhook.")),
+        Some(c) => Some(
+            Channel::parse(c)
+                .ok_or_else(|| bad_parameter("channel", "Must be mail or webhook."))?,
+        ),
     };
     let since = number(&params, "hours")?.map(|h| state.accounts.ago(h.saturating_mul(3600)));
     let query = OutboxQuery {

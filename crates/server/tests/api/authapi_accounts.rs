@@ -130,23 +130,7 @@ async fn only_the_owner_reads_and_staff_list() {
         json!({"detail": "Authentication credentials were not provided."}),
     )
     .await;
-    let (ok, _, err) = app.cli(
-        &[
-            "user",
-            "create",
-            "--email",
-            "boss@x.io",
-            "--username",
-            "boss",
-            "--staff",
-        ],
-        "boss-password-9\n",
-    );
-    assert!(ok, "{err}");
-    let staff = app.api_login("boss", "boss-password-9").await["access"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let staff = crate::support::admin::staff(&app).await;
     let (status, list) = status_json(app.get_auth("/api/auth/", &staff).await).await;
     assert_eq!(
         (status, list.as_array().map(Vec::len)),
