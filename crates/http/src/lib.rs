@@ -118,6 +118,18 @@ pub fn routes(metrics: MetricsAt) -> Router<AppState> {
         .merge(openapi::routes(metrics))
 }
 
+/// `handler` at `path` (which ends in a slash) and at `path` without it, as SimpleJWT's
+/// token views and the Auth API's URL patterns answer both.
+fn route_both_ways(
+    router: Router<AppState>,
+    path: &str,
+    handler: axum::routing::MethodRouter<AppState>,
+) -> Router<AppState> {
+    router
+        .route(path.trim_end_matches('/'), handler.clone())
+        .route(path, handler)
+}
+
 /// `GET /metrics` alone, for a listener of its own.
 pub fn metrics_router(state: AppState) -> Router {
     metrics::routes(MetricsAt::ThisListener)

@@ -108,13 +108,14 @@ pub fn keys(config: &Config, may_create: bool) -> Result<Keys, StartError> {
     Ok(Keys { secret, signing })
 }
 
-/// A SQLite database file that is not there may be made only when `may_create`: a command
-/// run in the wrong directory must not start an empty database.
+/// A SQLite database file that is not there may be made only when `may_create` or when its
+/// path is absolute: a command run in the wrong directory must not start an empty database
+/// beside it, while an absolute path names the same file from anywhere.
 pub fn check_exists(config: &Config, may_create: bool) -> Result<(), StartError> {
     match config.database_url.sqlite_path() {
-        Some(path) if !may_create && !path.exists() => Err(StartError::NoDatabase(
-            std::path::absolute(&path).unwrap_or(path),
-        )),
+        Some(path) if !may_create && path.is_relative() && !path.exists() => Err(
+            StartError::NoDatabase(std::path::absolute(&path).unwrap_or(path)),
+        ),
         _ => Ok(()),
     }
 }

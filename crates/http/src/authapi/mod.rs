@@ -79,10 +79,6 @@ pub fn routes() -> Router<AppState> {
     routes
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| {
-            let slashed = format!("{BASE}{path}");
-            let bare = slashed.trim_end_matches('/').to_owned();
-            router
-                .route(&slashed, handler.clone())
-                .route(&bare, handler)
+            crate::route_both_ways(router, &format!("{BASE}{path}"), handler)
         })
 }

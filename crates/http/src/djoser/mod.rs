@@ -17,7 +17,7 @@ use axum::Router;
 use axum::http::header::{HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use serde_json::{Value, json};
 use tessera_core::accounts::{Actor, Reach};
 use tessera_core::domain::User;
@@ -27,99 +27,86 @@ fn actor(me: &User) -> Actor<'_> {
     Actor::new(me, Reach::Staff)
 }
 
+/// Every route under `/auth`, written out whole rather than nested: a nested router strips
+/// its prefix off each request's URI, which costs a new URI per request.
 pub fn routes() -> Router<AppState> {
+    use jwt::Djoser;
     // Djoser's user views are one ViewSet: a method none of its actions serves meets its
     // default permission (a login) before the 405, as DRF checks permissions first.
     let users = login_required;
-    let dialect = Router::new()
-        .route("/users/", users(get(account::list).post(account::register)))
-        .route(
-            "/users/me/",
-            users(
-                get(account::me)
-                    .put(account::put_me)
-                    .patch(account::patch_me)
-                    .delete(account::delete_me),
-            ),
-        )
-        .route(
-            "/users/{id}/",
-            users(
-                get(account::by_id)
-                    .put(account::put_by_id)
-                    .patch(account::patch_by_id)
-                    .delete(account::delete_by_id),
-            ),
-        )
-        .route(
+    let me = get(account::me)
+        .put(account::put_me)
+        .patch(account::patch_me)
+        .delete(account::delete_me);
+    let by_id = get(account::by_id)
+        .put(account::put_by_id)
+        .patch(account::patch_by_id)
+        .delete(account::delete_by_id);
+    let routes: [(&str, MethodRouter<AppState>); 22] = [
+        ("/", get(root)),
+        ("/users/", users(get(account::list).post(account::register))),
+        ("/users/me/", users(me)),
+        ("/users/{id}/", users(by_id)),
+        (
             "/users/me/sessions/",
             users(get(sessions::list).delete(sessions::end_all)),
-        )
-        .route("/users/me/sessions/{id}/", users(delete(sessions::end)))
-        .route("/users/activation/", users(post(activation::activate)))
-        .route("/users/resend_activation/", users(post(activation::resend)))
-        .route("/users/set_password/", users(post(passwords::set)))
-        .route("/users/reset_password/", users(post(passwords::reset)))
-        .route(
+        ),
+        ("/users/me/sessions/{id}/", users(delete(sessions::end))),
+        ("/users/activation/", users(post(activation::activate))),
+        ("/users/resend_activation/", users(post(activation::resend))),
+        ("/users/set_password/", users(post(passwords::set))),
+        ("/users/reset_password/", users(post(passwords::reset))),
+        (
             "/users/reset_password_confirm/",
             users(post(passwords::reset_confirm)),
-        )
-        .route("/users/set_email/", users(post(email::set)))
-        .route("/users/reset_email/", users(post(email::reset)))
-        .route(
+        ),
+        ("/users/set_email/", users(post(email::set))),
+        ("/users/reset_email/", users(post(email::reset))),
+        (
             "/users/reset_email_confirm/",
             users(post(email::reset_confirm)),
-        )
-        .route("/user/confirm-activation/{email}", get(activation::status))
-        .route("/user/confirm-activation/{email}/", get(activation::status))
-        .route("/jwt/create/", post(jwt::create))
-        .route("/jwt/create", post(jwt::create))
-        .route("/jwt/refresh/", post(jwt::refresh))
-        .route("/jwt/refresh", post(jwt::refresh))
-        .route("/jwt/verify/", post(jwt::verify))
-        .route("/jwt/verify", post(jwt::verify))
-        .merge(two_factor_routes());
-    Router::new()
-        .route("/auth/", get(root))
-        .nest("/auth", dialect)
-}
-
-/// Two-factor authentication: the login's second step beside `jwt/create/` (with and without
-/// the slash, as SimpleJWT's paths), the account's 2FA under `users/me/2fa/`.
-fn two_factor_routes() -> Router<AppState> {
-    use jwt::Djoser;
-    let users = login_required;
-    let mut router = Router::new();
-    for (path, handler) in [
-        ("/jwt/2fa/", post(two_factor::second_step::<Djoser>)),
-        ("/jwt/2fa/email/", post(two_factor::send_code)),
-    ] {
-        router = router
-            .route(path, handler.clone())
-            .route(path.trim_end_matches('/'), handler);
-    }
-    router
-        .route("/users/me/2fa/", users(get(two_factor::status)))
-        .route(
+        ),
+        ("/users/me/2fa/", users(get(two_factor::status))),
+        (
             "/users/me/2fa/email/",
             users(post(two_factor::send_security_code::<Djoser>)),
-        )
-        .route(
+        ),
+        (
             "/users/me/2fa/totp/",
             users(post(two_factor::enrol::<Djoser>)),
-        )
-        .route(
+        ),
+        (
             "/users/me/2fa/totp/confirm/",
             users(post(two_factor::confirm::<Djoser>)),
-        )
-        .route(
+        ),
+        (
             "/users/me/2fa/disable/",
             users(post(two_factor::disable::<Djoser>)),
-        )
-        .route(
+        ),
+        (
             "/users/me/2fa/recovery_codes/",
             users(post(two_factor::regenerate::<Djoser>)),
-        )
+        ),
+        ("/user/confirm-activation/{email}", get(activation::status)),
+        ("/user/confirm-activation/{email}/", get(activation::status)),
+    ];
+    // SimpleJWT's token views answer with and without the trailing slash; the 2FA login
+    // steps beside `jwt/create/` do too.
+    let tokens: [(&str, MethodRouter<AppState>); 5] = [
+        ("/jwt/create/", post(jwt::create)),
+        ("/jwt/refresh/", post(jwt::refresh)),
+        ("/jwt/verify/", post(jwt::verify)),
+        ("/jwt/2fa/", post(two_factor::second_step::<Djoser>)),
+        ("/jwt/2fa/email/", post(two_factor::send_code)),
+    ];
+    let router = routes
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(&format!("/auth{path}"), handler)
+        });
+    tokens.into_iter().fold(router, |router, (path, handler)| {
+        crate::route_both_ways(router, &format!("/auth{path}"), handler)
+    })
 }
 
 /// DRF's API root: the router's one list endpoint.

@@ -246,6 +246,29 @@ fn the_cli_names_its_database_and_makes_no_second_one_by_mistake() {
     let out = tessera(&other, &with_create, &envs, &format!("{PASSWORD}\n"));
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(other.join("tessera.db").exists());
+
+    // A relative TESSERA_DATABASE_URL depends on the directory as the default does; an
+    // absolute one names the same file from anywhere, so it is made without --create.
+    let third = empty_dir();
+    let relative = [("TESSERA_DATABASE_URL", "sqlite://accounts.db"), envs[0]];
+    let out = tessera(&third, &create, &relative, &format!("{PASSWORD}\n"));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--create"), "{}", stderr(&out));
+    assert_eq!(files_in(&third), Vec::<String>::new());
+    let absolute = format!("sqlite://{}", third.join("accounts.db").display());
+    let elsewhere = empty_dir();
+    let with_absolute = [("TESSERA_DATABASE_URL", absolute.as_str()), envs[0]];
+    let out = tessera(
+        &elsewhere,
+        &create,
+        &with_absolute,
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(third.join("accounts.db").exists());
+    assert_eq!(files_in(&elsewhere), Vec::<String>::new());
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&other);
+    let _ = std::fs::remove_dir_all(&third);
+    let _ = std::fs::remove_dir_all(&elsewhere);
 }
