@@ -27,6 +27,9 @@ fn actor(me: &User) -> Actor<'_> {
     Actor::new(me, Reach::Staff)
 }
 
+/// Where the dialect is mounted.
+const BASE: &str = "/auth";
+
 /// Every route under `/auth`, written out whole rather than nested: a nested router strips
 /// its prefix off each request's URI, which costs a new URI per request.
 pub fn routes() -> Router<AppState> {
@@ -102,10 +105,10 @@ pub fn routes() -> Router<AppState> {
     let router = routes
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| {
-            router.route(&format!("/auth{path}"), handler)
+            router.route(&format!("{BASE}{path}"), handler)
         });
     tokens.into_iter().fold(router, |router, (path, handler)| {
-        crate::route_both_ways(router, &format!("/auth{path}"), handler)
+        crate::route_both_ways(router, &format!("{BASE}{path}"), handler)
     })
 }
 
