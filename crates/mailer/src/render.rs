@@ -49,8 +49,9 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// The built-in templates with the overrides in `dir` (its `mail/` and `lang/`), every
-    /// one checked in every language now, so a broken override stops start-up.
+    /// The built-in templates with the overrides in `dir` (its `mail/` and `lang/`). With
+    /// overrides every one is checked in every language now, so a broken one stops start-up;
+    /// the built-in ones alone are loaded on the first mail.
     pub fn new(dir: Option<&Path>) -> Result<Self, TemplateError> {
         let sources = Sources {
             folder: "mail",
@@ -58,7 +59,7 @@ impl Renderer {
             sample: Value::from(minijinja::value::Serde(sample())),
         };
         Ok(Self {
-            library: Library::load(&sources, dir)?,
+            library: Library::load(sources, dir)?,
         })
     }
 

@@ -2,7 +2,8 @@
 //! `TESSERA_TEMPLATE_DIR` laid over the built-in ones, and `t("key")` giving each sentence in
 //! the language of the value `lang`. Everything is checked when it is loaded: a template that
 //! does not parse, uses a value or a text that does not exist, or fails to render in any
-//! language stops start-up with the file named, so nothing fails at send time.
+//! language stops start-up with the file named, so nothing fails at send time. Without
+//! overrides the built-in templates are loaded on first use.
 
 use crate::catalogue::Catalogue;
 use crate::message::Message;
@@ -11,7 +12,7 @@ use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, State};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The folder of the override directory that holds the catalogues (`es.txt`…).
 const LANG_FOLDER: &str = "lang";
@@ -23,15 +24,25 @@ const BUILT_IN: [(&str, &str); 3] = [
 ];
 
 /// What one crate brings: its built-in templates and where their overrides go.
-pub struct Sources<'a> {
+#[derive(Clone)]
+pub struct Sources {
     /// The override directory's folder for these templates (`mail`, `pages`).
     pub folder: &'static str,
-    pub templates: &'a [(&'static str, &'static str)],
+    pub templates: &'static [(&'static str, &'static str)],
     /// Every value the templates may use, each with a sample, to render them all at load.
     pub sample: Value,
 }
 
+/// A crate's templates. With an override directory they are loaded and checked when the
+/// library is made, so a broken override stops start-up; without one, the built-in ones
+/// (checked by the tests) are parsed and checked on first use, so that a server that sends
+/// no mail or shows no page neither runs the template engine at start nor keeps it resident.
 pub struct Library {
+    sources: Sources,
+    loaded: OnceLock<Result<Loaded, String>>,
+}
+
+struct Loaded {
     env: Environment<'static>,
     catalogues: Arc<BTreeMap<&'static str, Catalogue>>,
     /// Each template's source as loaded.
@@ -40,7 +51,58 @@ pub struct Library {
 
 impl Library {
     /// The templates of `sources`, with the overrides in `dir` (its `folder` and `lang/`).
-    pub fn load(sources: &Sources<'_>, dir: Option<&Path>) -> Result<Self, TemplateError> {
+    pub fn load(sources: Sources, dir: Option<&Path>) -> Result<Self, TemplateError> {
+        let loaded = OnceLock::new();
+        if let Some(dir) = dir {
+            let _ = loaded.set(Ok(Loaded::load(&sources, Some(dir))?));
+        }
+        Ok(Self { sources, loaded })
+    }
+
+    fn loaded(&self) -> Result<&Loaded, Error> {
+        self.loaded
+            .get_or_init(|| Loaded::load(&self.sources, None).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| failed(e.clone()))
+    }
+
+    /// Render `name` with `ctx` (which holds `lang`).
+    pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Error> {
+        self.loaded()?.env.get_template(name)?.render(ctx)
+    }
+
+    /// The source of template `name`, as loaded (the operator's override, when there is one).
+    pub fn source(&self, name: &str) -> Option<&str> {
+        match self.loaded.get() {
+            Some(Ok(loaded)) => loaded.sources.get(name).map(String::as_str),
+            _ => self
+                .sources
+                .templates
+                .iter()
+                .find(|(known, _)| *known == name)
+                .map(|(_, source)| *source),
+        }
+    }
+
+    /// The sentence `key` in `lang`, its `{name}`s filled from `values`: for the words a
+    /// program says on a page (a title, a refusal), as `t("key")` gives templates theirs.
+    pub fn text(&self, lang: &str, key: &str, values: &Value) -> Result<String, Error> {
+        let message = message(&self.loaded()?.catalogues, lang, key)?;
+        message
+            .fill(lang, |name| {
+                values
+                    .get_attr(name)
+                    .ok()
+                    .filter(|v| !v.is_undefined() && !v.is_none())
+                    .map(|v| v.to_string())
+            })
+            .map_err(|m| failed(format!("`{key}`: {m}")))
+    }
+}
+
+impl Loaded {
+    /// Everything parsed and checked: each template renders in every language.
+    fn load(sources: &Sources, dir: Option<&Path>) -> Result<Self, TemplateError> {
         if let Some(dir) = dir {
             check_folders(dir)?;
         }
@@ -64,7 +126,7 @@ impl Library {
         env.add_function("t", move |state: &State, key: &str| {
             text(&texts, state, key)
         });
-        let library = Self {
+        let loaded = Self {
             env,
             catalogues: catalogues.clone(),
             sources: files
@@ -73,36 +135,11 @@ impl Library {
                 .collect(),
         };
         for (name, (file, source)) in &files {
-            library
+            loaded
                 .check(name, source, &catalogues["en"], &sources.sample)
                 .map_err(|message| TemplateError::new(file, message))?;
         }
-        Ok(library)
-    }
-
-    /// Render `name` with `ctx` (which holds `lang`).
-    pub fn render(&self, name: &str, ctx: &Value) -> Result<String, Error> {
-        self.env.get_template(name)?.render(ctx)
-    }
-
-    /// The source of template `name`, as loaded (the operator's override, when there is one).
-    pub fn source(&self, name: &str) -> Option<&str> {
-        self.sources.get(name).map(String::as_str)
-    }
-
-    /// The sentence `key` in `lang`, its `{name}`s filled from `values`: for the words a
-    /// program says on a page (a title, a refusal), as `t("key")` gives templates theirs.
-    pub fn text(&self, lang: &str, key: &str, values: &Value) -> Result<String, Error> {
-        let message = message(&self.catalogues, lang, key)?;
-        message
-            .fill(lang, |name| {
-                values
-                    .get_attr(name)
-                    .ok()
-                    .filter(|v| !v.is_undefined() && !v.is_none())
-                    .map(|v| v.to_string())
-            })
-            .map_err(|m| failed(format!("`{key}`: {m}")))
+        Ok(loaded)
     }
 
     /// Only known values and texts, and it renders in every language.
@@ -269,6 +306,46 @@ fn read(path: &Path) -> Result<String, TemplateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TEMPLATES: &[(&str, &str)] = &[("hello.txt", "{{ t('mail.thanks') }} {{ name }}")];
+
+    fn sources() -> Sources {
+        Sources {
+            folder: "mail",
+            templates: TEMPLATES,
+            sample: minijinja::context! { name => "ann", username => "ann" },
+        }
+    }
+
+    #[test]
+    fn built_in_templates_are_loaded_on_first_use() {
+        let library = Library::load(sources(), None).unwrap();
+        assert!(library.loaded.get().is_none());
+        assert_eq!(library.source("hello.txt"), Some(TEMPLATES[0].1));
+        let ctx = minijinja::context! { lang => "en", name => "ann", username => "ann" };
+        let text = library.render("hello.txt", &ctx).unwrap();
+        assert_eq!(text, "Thanks for using our site! ann");
+        assert!(matches!(library.loaded.get(), Some(Ok(_))));
+    }
+
+    #[test]
+    fn overrides_are_loaded_and_checked_at_once() {
+        let dir = std::env::temp_dir().join(format!("tessera-lib-{}", unique_suffix()));
+        std::fs::create_dir_all(dir.join("mail")).unwrap();
+        std::fs::write(dir.join("mail/hello.txt"), "{{ nobody }}").unwrap();
+        let refused = Library::load(sources(), Some(&dir)).err().unwrap();
+        assert!(refused.to_string().contains("nobody"), "{refused}");
+        std::fs::write(dir.join("mail/hello.txt"), "Hi {{ name }}").unwrap();
+        let library = Library::load(sources(), Some(&dir)).unwrap();
+        assert!(matches!(library.loaded.get(), Some(Ok(_))));
+        assert_eq!(library.source("hello.txt"), Some("Hi {{ name }}"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn unique_suffix() -> String {
+        format!("{}-{:?}", std::process::id(), std::thread::current().id())
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    }
 
     #[test]
     fn every_language_has_every_text_with_the_same_values() {

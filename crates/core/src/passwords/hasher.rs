@@ -96,8 +96,9 @@ pub struct PasswordHasher {
     slots: usize,
     waiting: Arc<AtomicUsize>,
     observe: Arc<dyn Observe>,
-    /// Argon2 working memory (19 MiB each at the defaults), at most one per permit, reused:
-    /// allocating it per hash leaves the freed buffers in the allocator's per-thread arenas.
+    /// Argon2 working memory (19 MiB each at the defaults), at most one per permit, reused
+    /// while hashes run (allocating it per hash leaves the freed buffers in the allocator's
+    /// per-thread arenas); once they stop, one is kept and the others are freed.
     buffers: Arc<Buffers>,
     /// A hash of a random password, verified when the account does not exist so that
     /// a login against an unknown account costs the same as against a known one.
@@ -223,7 +224,9 @@ fn argon2(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
 }
 
-/// Reusable Argon2 working memory of one size (the configured cost).
+/// Reusable Argon2 working memory of one size (the configured cost): a buffer given back is
+/// kept only when no other is idle, so a burst of logins leaves one buffer behind, not one
+/// per permit.
 pub(super) struct Buffers {
     blocks: usize,
     free: Mutex<Vec<Vec<Block>>>,
@@ -248,16 +251,30 @@ impl Buffers {
             (blocks == self.blocks).then(|| self.free.lock().ok().and_then(|mut f| f.pop()));
         pooled
             .flatten()
-            .unwrap_or_else(|| vec![Block::default(); blocks])
+            .unwrap_or_else(|| unmapped_when_freed(blocks))
     }
 
     fn give(&self, buffer: Vec<Block>) {
         if buffer.len() == self.blocks
             && let Ok(mut free) = self.free.lock()
+            && free.is_empty()
         {
             free.push(buffer);
         }
     }
+}
+
+/// glibc's malloc keeps a freed block of up to 32 MiB (its largest dynamic mmap threshold) in
+/// the freeing thread's arena, and serves later ones of that size from the arenas, so buffers
+/// freed by different hashing threads pile up (one per arena, 19 MiB each at the defaults).
+/// A block above 32 MiB always gets an mmap of its own, unmapped when freed: so each buffer's
+/// capacity is above it, of which only the `blocks` used are ever written (and resident).
+const DIRECTLY_MAPPED: usize = 32 * 1024 * 1024 / std::mem::size_of::<Block>() + 1;
+
+fn unmapped_when_freed(blocks: usize) -> Vec<Block> {
+    let mut buffer = Vec::with_capacity(blocks.max(DIRECTLY_MAPPED));
+    buffer.resize(blocks, Block::default());
+    buffer
 }
 
 fn hash_blocking(params: &Params, buffers: &Buffers, password: &str) -> Result<String, HashError> {
@@ -383,5 +400,22 @@ mod tests {
             PasswordHasher::new(cfg),
             Err(HashError::WeakParams)
         ));
+    }
+
+    #[test]
+    fn keeps_one_idle_buffer_after_a_burst() {
+        let buffers = Buffers::new(4);
+        let (first, second) = (buffers.take(4), buffers.take(4));
+        buffers.give(first);
+        buffers.give(second);
+        assert_eq!(buffers.free.lock().unwrap().len(), 1);
+        // A buffer of another size (a stored hash at other parameters) is never kept.
+        let other = buffers.take(8);
+        assert_eq!(other.len(), 8);
+        assert_eq!(buffers.free.lock().unwrap().len(), 1);
+        buffers.give(other);
+        assert_eq!(buffers.free.lock().unwrap().len(), 1);
+        assert_eq!(buffers.take(4).len(), 4);
+        assert!(buffers.free.lock().unwrap().is_empty());
     }
 }

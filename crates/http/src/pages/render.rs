@@ -65,7 +65,8 @@ pub struct Pages {
 
 impl Pages {
     /// The pages of `site_name`, reached at `public_url`, with the operator's overrides in
-    /// `dir` (its `pages/` and `lang/`), every one checked now.
+    /// `dir` (its `pages/` and `lang/`), every one checked now (the built-in ones alone are
+    /// loaded on the first page).
     pub fn new(
         site: &Site<'_>,
         default_lang: Lang,
@@ -77,7 +78,7 @@ impl Pages {
             sample: sample(),
         };
         Ok(Self {
-            library: Library::load(&sources, dir)?,
+            library: Library::load(sources, dir)?,
             site_name: site.name.to_owned(),
             frontend_url: site.frontend_url.to_owned(),
             secure: site.public_url.starts_with("https://"),
