@@ -34,14 +34,26 @@ pub use pages::own_pages;
 pub use telemetry::App;
 use tessera_core::accounts::Accounts;
 
-/// What every handler can reach.
+/// What every handler can reach: one `Arc`, so that the copy axum makes for each request is
+/// one reference count, not one per part (counts the two cores would pass back and forth).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The parts of `AppState`, reached through it.
+pub struct Shared {
     pub accounts: Arc<Accounts>,
     pages: Arc<pages::Pages>,
     proxies: Arc<TrustedProxies>,
     limits: Arc<RateLimits>,
     metrics: Arc<Metrics>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
@@ -64,13 +76,13 @@ impl AppState {
             accounts.default_lang(),
             template_dir,
         )?);
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             accounts,
             pages,
             proxies: Arc::new(proxies),
             limits: Arc::new(limits),
             metrics,
-        })
+        })))
     }
 }
 

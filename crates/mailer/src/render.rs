@@ -56,7 +56,7 @@ impl Renderer {
         let sources = Sources {
             folder: "mail",
             templates: TEMPLATES,
-            sample: Value::from(minijinja::value::Serde(sample())),
+            sample: || Value::from(minijinja::value::Serde(sample())),
         };
         Ok(Self {
             library: Library::load(sources, dir)?,

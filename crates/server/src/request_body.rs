@@ -12,13 +12,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tessera_http::BodyTimedOut;
-use tokio::time::Sleep;
+use tokio::time::{Instant, Sleep};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 pub struct Deadline {
     inner: Incoming,
-    deadline: Pin<Box<Sleep>>,
+    at: Instant,
+    /// The timer, made the first time the body is not all there (a body that came with its
+    /// headers, as most do, needs none).
+    timer: Option<Pin<Box<Sleep>>>,
     read: Arc<AtomicBool>,
 }
 
@@ -28,7 +31,8 @@ impl Deadline {
         let read = Arc::new(AtomicBool::new(false));
         let body = Self {
             inner,
-            deadline: Box::pin(tokio::time::sleep(timeout)),
+            at: Instant::now() + timeout,
+            timer: None,
             read: read.clone(),
         };
         (body, read)
@@ -50,7 +54,12 @@ impl Body for Deadline {
                 Poll::Ready(None)
             }
             Poll::Ready(Some(frame)) => Poll::Ready(Some(frame.map_err(BoxError::from))),
-            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+            Poll::Pending => match this
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(this.at)))
+                .as_mut()
+                .poll(cx)
+            {
                 Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyTimedOut)))),
                 Poll::Pending => Poll::Pending,
             },

@@ -30,7 +30,7 @@ pub struct Sources {
     pub folder: &'static str,
     pub templates: &'static [(&'static str, &'static str)],
     /// Every value the templates may use, each with a sample, to render them all at load.
-    pub sample: Value,
+    pub sample: fn() -> Value,
 }
 
 /// A crate's templates. With an override directory they are loaded and checked when the
@@ -134,9 +134,10 @@ impl Loaded {
                 .map(|(name, (_, source))| (*name, source.clone()))
                 .collect(),
         };
+        let sample = (sources.sample)();
         for (name, (file, source)) in &files {
             loaded
-                .check(name, source, &catalogues["en"], &sources.sample)
+                .check(name, source, &catalogues["en"], &sample)
                 .map_err(|message| TemplateError::new(file, message))?;
         }
         Ok(loaded)
@@ -313,7 +314,7 @@ mod tests {
         Sources {
             folder: "mail",
             templates: TEMPLATES,
-            sample: minijinja::context! { name => "ann", username => "ann" },
+            sample: || minijinja::context! { name => "ann", username => "ann" },
         }
     }
 

@@ -5,7 +5,7 @@
 use super::errors;
 use crate::AppState;
 use crate::client::Client;
-use crate::drf::{ApiError, Body, Fields};
+use crate::drf::{ApiError, Body, Fields, empty_object};
 use crate::limits::Rule;
 use crate::two_factor::{self, Dialect, answers};
 use axum::Json;
@@ -136,10 +136,7 @@ pub async fn refresh(
     ))
 }
 
-pub async fn logout(
-    State(state): State<AppState>,
-    Body(body): Body,
-) -> Result<Json<Value>, ApiError> {
+pub async fn logout(State(state): State<AppState>, Body(body): Body) -> Result<Response, ApiError> {
     let mut f = Fields::new(body);
     let read = f.required("refresh");
     let token = f.finish_with(read)?;
@@ -148,5 +145,5 @@ pub async fn logout(
         .logout(&token)
         .await
         .map_err(errors::logout)?;
-    Ok(Json(json!({})))
+    Ok(empty_object())
 }

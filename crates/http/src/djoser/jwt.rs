@@ -3,7 +3,7 @@
 use super::errors;
 use crate::AppState;
 use crate::client::Client;
-use crate::drf::{ApiError, Body, Fields, Typed};
+use crate::drf::{ApiError, Body, Fields, Typed, empty_object};
 use crate::limits::Rule;
 use crate::two_factor::{Dialect, answers};
 use axum::Json;
@@ -87,7 +87,7 @@ pub struct TokenBody {
 pub async fn verify(
     State(state): State<AppState>,
     body: Typed<TokenBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     // A string that is not blank once trimmed is what `Fields::required` accepts; anything
     // else goes the field-by-field way, for DRF's messages.
     let token = match body {
@@ -100,7 +100,7 @@ pub async fn verify(
         .verify(token.trim())
         .await
         .map_err(errors::verify)?;
-    Ok(Json(Value::Object(Map::new())))
+    Ok(empty_object())
 }
 
 fn read_token(body: Value) -> Result<String, ApiError> {

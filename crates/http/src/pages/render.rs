@@ -75,7 +75,7 @@ impl Pages {
         let sources = Sources {
             folder: "pages",
             templates: TEMPLATES,
-            sample: sample(),
+            sample,
         };
         Ok(Self {
             library: Library::load(sources, dir)?,
