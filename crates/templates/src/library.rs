@@ -24,7 +24,6 @@ const BUILT_IN: [(&str, &str); 3] = [
 ];
 
 /// What one crate brings: its built-in templates and where their overrides go.
-#[derive(Clone)]
 pub struct Sources {
     /// The override directory's folder for these templates (`mail`, `pages`).
     pub folder: &'static str,

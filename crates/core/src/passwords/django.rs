@@ -1,7 +1,7 @@
 //! Verification of hashes made by Django's hashers: `pbkdf2_sha256`, `pbkdf2_sha1`, `argon2`,
 //! `bcrypt_sha256`, `bcrypt` and `scrypt` (never written: a login upgrades them to Argon2id).
 
-use super::hasher::Buffers;
+use super::buffers::Buffers;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use subtle::ConstantTimeEq;

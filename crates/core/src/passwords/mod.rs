@@ -1,5 +1,6 @@
 //! Passwords: hashing on a bounded blocking pool, Django hash compatibility, Django's validators.
 
+mod buffers;
 mod django;
 mod hasher;
 mod validation;

@@ -45,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         .put(account::put_by_id)
         .patch(account::patch_by_id)
         .delete(account::delete_by_id);
-    let routes: [(&str, MethodRouter<AppState>); 22] = [
+    let routes: [(&str, MethodRouter<AppState>); 20] = [
         ("/", get(root)),
         ("/users/", users(get(account::list).post(account::register))),
         ("/users/me/", users(me)),
@@ -90,26 +90,27 @@ pub fn routes() -> Router<AppState> {
             "/users/me/2fa/recovery_codes/",
             users(post(two_factor::regenerate::<Djoser>)),
         ),
-        ("/user/confirm-activation/{email}", get(activation::status)),
-        ("/user/confirm-activation/{email}/", get(activation::status)),
     ];
     // SimpleJWT's token views answer with and without the trailing slash; the 2FA login
-    // steps beside `jwt/create/` do too.
-    let tokens: [(&str, MethodRouter<AppState>); 5] = [
+    // steps beside `jwt/create/` and the activation status poll do too.
+    let both_ways: [(&str, MethodRouter<AppState>); 6] = [
         ("/jwt/create/", post(jwt::create)),
         ("/jwt/refresh/", post(jwt::refresh)),
         ("/jwt/verify/", post(jwt::verify)),
         ("/jwt/2fa/", post(two_factor::second_step::<Djoser>)),
         ("/jwt/2fa/email/", post(two_factor::send_code)),
+        ("/user/confirm-activation/{email}/", get(activation::status)),
     ];
     let router = routes
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| {
             router.route(&format!("{BASE}{path}"), handler)
         });
-    tokens.into_iter().fold(router, |router, (path, handler)| {
-        crate::route_both_ways(router, &format!("{BASE}{path}"), handler)
-    })
+    both_ways
+        .into_iter()
+        .fold(router, |router, (path, handler)| {
+            crate::route_both_ways(router, &format!("{BASE}{path}"), handler)
+        })
 }
 
 /// DRF's API root: the router's one list endpoint.

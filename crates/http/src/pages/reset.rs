@@ -9,13 +9,11 @@ use crate::client::Client;
 use crate::drf::Path;
 use crate::drf::{ApiError, Body, Fields};
 use crate::limits::Rule;
-use axum::Json;
 use axum::extract::State;
 use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
-use serde_json::json;
 use tessera_core::accounts::{ResetConfirmError, ResetLink};
 use tessera_core::domain::{Lang, Password};
 
@@ -73,7 +71,7 @@ pub async fn request(
         return ApiError::internal(&e).into_response();
     }
     match json {
-        true => Json(json!({})).into_response(),
+        true => crate::drf::empty_object(),
         false => redirect(&state, "/api/auth/password_reset/done/", lang, None),
     }
 }
