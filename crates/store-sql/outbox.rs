@@ -47,7 +47,7 @@ pub(crate) async fn enqueue<'e>(
     mail: &NewMail,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let context = serde_json::to_string(&mail.context).map_err(backend)?;
+    let context = mail.stored_context().map_err(backend)?;
     let row = Row {
         channel: Channel::Mail,
         user_id: mail.user_id.map(|u| u.0),

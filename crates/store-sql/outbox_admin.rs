@@ -57,7 +57,7 @@ pub(crate) async fn requeue<'e>(
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let context = mail
-        .map(|m| serde_json::to_string(&m.context))
+        .map(NewMail::stored_context)
         .transpose()
         .map_err(backend)?;
     let recipient = mail.map(|m| m.to.as_str());

@@ -85,6 +85,11 @@ pub struct MailContext {
     /// The language the mail is written in: the account's.
     #[serde(default)]
     pub lang: crate::domain::Lang,
+    /// The `Message-ID` every delivery of the row carries (a receiver can tell a mail sent
+    /// twice after a cut-off delivery); made when the row is written. Rows queued before it
+    /// existed get one per delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 /// The name a dialect's user logs in with: the Djoser dialect's is the e-mail address, the
@@ -121,6 +126,17 @@ pub struct NewMail {
     pub user_id: Option<crate::domain::UserId>,
     pub to: EmailAddress,
     pub context: MailContext,
+}
+
+impl NewMail {
+    /// The context as the outbox row stores it, with the row's own message id.
+    pub fn stored_context(&self) -> serde_json::Result<String> {
+        let message_id = Some(uuid::Uuid::new_v4().simple().to_string());
+        serde_json::to_string(&MailContext {
+            message_id,
+            ..self.context.clone()
+        })
+    }
 }
 
 /// A mail waiting in the outbox.

@@ -55,7 +55,7 @@ impl Courier {
                             retry: false,
                         })?;
                 transport
-                    .send(&mail.to, &rendered)
+                    .send(&mail.to, mail.context.message_id.as_deref(), &rendered)
                     .await
                     .map_err(|e| Undelivered {
                         error: e.to_string(),

@@ -96,6 +96,7 @@ fn sample() -> MailContext {
         attachment: None,
         login_by: Some(LoginBy::Username),
         lang: Lang::En,
+        message_id: None,
     }
 }
 
@@ -118,6 +119,7 @@ mod tests {
             attachment: None,
             login_by: None,
             lang: Lang::En,
+            message_id: None,
         };
         for kind in [
             MailKind::Activation,

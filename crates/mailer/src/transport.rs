@@ -67,9 +67,15 @@ impl Transport {
         })
     }
 
-    /// Deliver one mail within the deadline.
-    pub async fn send(&self, to: &str, mail: &Rendered) -> Result<(), TransportError> {
-        let message = self.message(to, mail)?;
+    /// Deliver one mail within the deadline, under the outbox row's message id when it has
+    /// one.
+    pub async fn send(
+        &self,
+        to: &str,
+        message_id: Option<&str>,
+        mail: &Rendered,
+    ) -> Result<(), TransportError> {
+        let message = self.message(to, message_id, mail)?;
         if let Kind::Console = self.kind {
             crate::console::print(&self.from, to, mail);
             return Ok(());
@@ -79,7 +85,12 @@ impl Transport {
             .unwrap_or(Err(TransportError::TimedOut(self.timeout)))
     }
 
-    fn message(&self, to: &str, mail: &Rendered) -> Result<Message, TransportError> {
+    fn message(
+        &self,
+        to: &str,
+        message_id: Option<&str>,
+        mail: &Rendered,
+    ) -> Result<Message, TransportError> {
         let to: Mailbox = to
             .parse()
             .map_err(|e| TransportError::Address(format!("{e}")))?;
@@ -87,7 +98,7 @@ impl Transport {
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(None)
+            .message_id(message_id.map(|id| format!("<{id}@{}>", self.from.email.domain())))
             .multipart(body(mail)?)
             .map_err(|e| TransportError::Build(e.to_string()))
     }

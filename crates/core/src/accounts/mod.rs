@@ -339,6 +339,7 @@ impl Accounts {
             attachment: None,
             login_by: None,
             lang: user.lang,
+            ..MailContext::default()
         }
     }
 

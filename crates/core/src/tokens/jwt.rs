@@ -1,10 +1,10 @@
 //! JWTs with SimpleJWT's claims (`token_type`, `exp`, `iat`, `jti`, `user_id`), signed and
 //! checked under one configured algorithm.
 
+use super::check::{Scope, Scoped, verified};
 use super::keys::SigningKeys;
 use crate::domain::UserId;
 use crate::{Secret, Timestamp};
-use jsonwebtoken::{DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -117,6 +117,24 @@ impl Claims {
     }
 }
 
+impl Scoped for Claims {
+    fn aud(&self) -> Option<&str> {
+        self.aud.as_deref()
+    }
+    fn iss(&self) -> Option<&str> {
+        self.iss.as_deref()
+    }
+}
+
+impl Scoped for ServiceClaims {
+    fn aud(&self) -> Option<&str> {
+        self.aud.as_deref()
+    }
+    fn iss(&self) -> Option<&str> {
+        self.iss.as_deref()
+    }
+}
+
 /// Why a token was refused, in SimpleJWT's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum JwtError {
@@ -172,7 +190,7 @@ pub struct TokenPair {
 #[derive(Clone)]
 pub struct JwtKeys {
     keys: SigningKeys,
-    validation: Validation,
+    scope: Scope,
     pub config: JwtConfig,
 }
 
@@ -198,25 +216,13 @@ impl JwtKeys {
     /// and `iss` required when configured. Times are checked against the service's clock
     /// (`decode`'s `now`), not the machine's, with the configured leeway.
     pub fn with_keys(keys: SigningKeys, config: JwtConfig) -> Self {
-        let mut validation = Validation::new(keys.algorithm());
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        let mut required = vec!["exp"];
-        match &config.audience {
-            Some(aud) => {
-                validation.set_audience(&[aud]);
-                required.push("aud");
-            }
-            None => validation.validate_aud = false,
-        }
-        if let Some(iss) = &config.issuer {
-            validation.set_issuer(&[iss]);
-            required.push("iss");
-        }
-        validation.set_required_spec_claims(&required);
+        let scope = Scope {
+            audience: config.audience.clone(),
+            issuer: config.issuer.clone(),
+        };
         Self {
             keys,
-            validation,
+            scope,
             config,
         }
     }
@@ -253,14 +259,6 @@ impl JwtKeys {
         }
     }
 
-    /// The key named by the token's `kid` (current or previous).
-    fn decoding_key(&self, token: &str) -> Result<&DecodingKey, JwtError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| JwtError::Invalid)?;
-        self.keys
-            .decoding(header.kid.as_deref())
-            .ok_or(JwtError::Invalid)
-    }
-
     /// The published public keys (empty with HS256).
     pub fn jwks(&self) -> &jsonwebtoken::jwk::JwkSet {
         self.keys.jwks()
@@ -283,15 +281,10 @@ impl JwtKeys {
 
     /// Verify a service token (signature, expiry at `now`, type).
     pub fn decode_service(&self, token: &str, now: Timestamp) -> Result<ServiceClaims, JwtError> {
-        let data = jsonwebtoken::decode::<ServiceClaims>(
-            token,
-            self.decoding_key(token)?,
-            &self.validation,
-        )
-        .map_err(|_| JwtError::Invalid)?;
-        self.check_times(data.claims.exp, data.claims.nbf, now)?;
-        match data.claims.token_type.as_str() {
-            "service" => Ok(data.claims),
+        let claims: ServiceClaims = verified(&self.keys, &self.scope, token)?;
+        self.check_times(claims.exp, claims.nbf, now)?;
+        match claims.token_type.as_str() {
+            "service" => Ok(claims),
             _ => Err(JwtError::WrongType),
         }
     }
@@ -321,13 +314,7 @@ impl JwtKeys {
         expected: Option<TokenType>,
         now: Timestamp,
     ) -> Result<Claims, JwtError> {
-        // One key of no `kid`: the header is read once, and a token naming a `kid` refused.
-        let only = self.keys.only();
-        let key = only.map_or_else(|| self.decoding_key(token), Ok)?;
-        let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation)
-            .ok()
-            .filter(|data| only.is_none() || data.header.kid.is_none());
-        let claims = data.ok_or(JwtError::Invalid)?.claims;
+        let claims: Claims = verified(&self.keys, &self.scope, token)?;
         self.check_times(claims.exp, claims.nbf, now)?;
         if let Some(kind) = expected
             && claims.token_type != kind.as_str()

@@ -117,16 +117,8 @@ impl SigningKeys {
         &self.encoding
     }
 
-    /// The only key, when there is one and it has no `kid` (HS256): then a token verifies
-    /// under it exactly when it names no `kid`.
-    pub fn only(&self) -> Option<&DecodingKey> {
-        match self.decoding.as_slice() {
-            [(None, key)] => Some(key),
-            _ => None,
-        }
-    }
-
-    /// The key for a token's `kid`; the current key when the token names none.
+    /// The key for a token's `kid`; the current key when the token names none (so a token
+    /// that names a `kid` never verifies under a key that has none, as HS256's).
     pub fn decoding(&self, kid: Option<&str>) -> Option<&DecodingKey> {
         match kid {
             None => self.decoding.first().map(|(_, k)| k),

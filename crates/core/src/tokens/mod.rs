@@ -1,5 +1,6 @@
 //! Tokens: Django's stateless uid/token pairs and SimpleJWT-compatible JWTs.
 
+mod check;
 mod jwt;
 mod keys;
 mod reset;

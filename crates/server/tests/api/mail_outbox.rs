@@ -1,4 +1,5 @@
-//! The outbox: mail survives a dead SMTP server and a restart, and is delivered afterwards.
+//! The outbox: mail survives a dead SMTP server and a restart, and is delivered afterwards
+//! under the Message-ID its row was queued with.
 
 use crate::support::{SmtpSink, TestApp};
 use std::time::Duration;
@@ -25,6 +26,10 @@ async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(app.mail.all().is_empty());
+    // The row keeps the Message-ID its every delivery carries.
+    let context = app.db.texts("SELECT context FROM mail_outbox").await;
+    let context: serde_json::Value = serde_json::from_str(&context[0]).unwrap();
+    let message_id = context["message_id"].as_str().unwrap().to_owned();
 
     // Restart with a working SMTP server: the queued activation mail goes out.
     let sink = SmtpSink::start().await;
@@ -33,6 +38,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
     app.restart(|c| c.smtp_port = port).await;
     let mail = app.mail.wait_for("ann@x.io", 1).await.pop().unwrap();
     assert_eq!(mail.subject, "Account activation on Tessera");
+    assert_eq!(mail.message_id, format!("{message_id}@tessera.test"));
     let (uid, token) = mail.link_parts("/activate/");
     let r = app
         .post(

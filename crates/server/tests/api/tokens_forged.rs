@@ -1,6 +1,7 @@
 //! Forged and misused tokens, each refused: `alg: none`, an HMAC keyed with the RSA public
-//! key, the wrong token type, expiry and `nbf` with and without leeway, and `aud`/`iss` when
-//! configured.
+//! key, a header naming another algorithm or a `kid` the key lacks, a payload changed after
+//! signing, the wrong token type, expiry and `nbf` with and without leeway, and `aud`/`iss`
+//! when configured.
 
 use crate::support::{PASSWORD, TestApp, claims, status_json};
 use base64::Engine;
@@ -33,6 +34,18 @@ fn access_claims(change: Value) -> Value {
         .unwrap()
         .extend(change.as_object().unwrap().clone());
     c
+}
+
+/// A token of `header` (JSON as written) and `payload`, HMAC-signed with `SECRET` under `alg`.
+fn signed_as(header: &str, payload: &Value, alg: Algorithm) -> String {
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(payload.to_string())
+    );
+    let key = EncodingKey::from_secret(SECRET.as_bytes());
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, alg).unwrap();
+    format!("{message}.{signature}")
 }
 
 async fn me(app: &TestApp, token: &str) -> StatusCode {
@@ -108,6 +121,58 @@ async fn unsigned_mistyped_expired_and_premature_tokens_are_refused() {
         "no leeway by default"
     );
     strict.stop().await;
+}
+
+#[tokio::test]
+async fn the_header_names_the_algorithm_and_key_exactly() {
+    let app = TestApp::spawn().await;
+    app.active_user("ann@x.io", "ann").await;
+    let claims = access_claims(json!({}));
+    // Any other header fields, of any JSON type, are no reason to refuse (PyJWT writes some).
+    let plain = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let extra = r#"{"typ":"JWT","cty":"x","b64":true,"x":{"y":[1]},"alg":"HS256"}"#;
+    for header in [plain, extra] {
+        let token = signed_as(header, &claims, Algorithm::HS256);
+        assert_eq!(me(&app, &token).await, StatusCode::OK, "{header}");
+    }
+    let refused = [
+        // Another algorithm of the key's family, signed as it says.
+        (r#"{"alg":"HS512","typ":"JWT"}"#, Algorithm::HS512),
+        // The algorithm's name in another case.
+        (r#"{"alg":"hs256","typ":"JWT"}"#, Algorithm::HS256),
+        // A `kid` the secret key does not have.
+        (r#"{"alg":"HS256","kid":"k1"}"#, Algorithm::HS256),
+        // The algorithm named twice.
+        (r#"{"alg":"HS256","alg":"none"}"#, Algorithm::HS256),
+        (r#"{"typ":"JWT"}"#, Algorithm::HS256),
+        (r#"["HS256"]"#, Algorithm::HS256),
+    ];
+    for (header, alg) in refused {
+        let token = signed_as(header, &claims, alg);
+        assert_eq!(me(&app, &token).await, StatusCode::UNAUTHORIZED, "{header}");
+    }
+    // Claims that are not an object, even signed.
+    let listed = json!(["access", claims["exp"], claims["iat"], "f00", "1"]);
+    let token = signed_as(plain, &listed, Algorithm::HS256);
+    assert_eq!(me(&app, &token).await, StatusCode::UNAUTHORIZED);
+    // The payload changed after signing, and a token cut or padded.
+    let token = signed_as(plain, &claims, Algorithm::HS256);
+    let parts: Vec<&str> = token.split('.').collect();
+    let other = URL_SAFE_NO_PAD.encode(access_claims(json!({"user_id": "2"})).to_string());
+    for forged in [
+        format!("{}.{other}.{}", parts[0], parts[2]),
+        format!("{}.{}", parts[0], parts[1]),
+        format!("{token}."),
+        format!("{token}="),
+        format!("{}.{}.{}.{}", parts[0], parts[1], parts[1], parts[2]),
+    ] {
+        assert_eq!(
+            me(&app, &forged).await,
+            StatusCode::UNAUTHORIZED,
+            "{forged}"
+        );
+    }
+    app.stop().await;
 }
 
 #[tokio::test]

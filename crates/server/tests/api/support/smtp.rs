@@ -13,6 +13,8 @@ use tokio::sync::Notify;
 pub struct Mail {
     pub to: Vec<String>,
     pub subject: String,
+    /// The `Message-ID`, without its angle brackets.
+    pub message_id: String,
     pub text: String,
     pub html: String,
     /// `(filename, content)` of each attachment.
@@ -208,6 +210,7 @@ impl SmtpSink {
         let mail = Mail {
             to,
             subject: parsed.subject().unwrap_or_default().to_owned(),
+            message_id: parsed.message_id().unwrap_or_default().to_owned(),
             text: parsed
                 .body_text(0)
                 .map(|t| t.into_owned())
