@@ -4,19 +4,27 @@
 use argon2::Block;
 use std::sync::Mutex;
 
-/// Reusable Argon2 working memory of one size (the configured cost): a buffer given back is
-/// kept only when no other is idle, so a burst of logins leaves one buffer behind, not one
-/// per permit.
+/// Reusable Argon2 working memory of one size (the configured cost). While hashes go on, a
+/// buffer given back is kept for the next one (so a burst allocates one per running hash,
+/// once); when the last running hash gives its buffer back, that one is kept and any other
+/// idle one freed, so a burst of logins leaves one buffer behind, not one per permit.
 pub(super) struct Buffers {
     blocks: usize,
-    free: Mutex<Vec<Vec<Block>>>,
+    pool: Mutex<Pool>,
+}
+
+#[derive(Default)]
+struct Pool {
+    free: Vec<Vec<Block>>,
+    /// Buffers of the pooled size taken and not given back yet.
+    out: usize,
 }
 
 impl Buffers {
     pub(super) fn new(blocks: usize) -> Self {
         Self {
             blocks,
-            free: Mutex::new(Vec::new()),
+            pool: Mutex::default(),
         }
     }
 
@@ -27,20 +35,32 @@ impl Buffers {
 
     /// A buffer of `blocks` blocks: a pooled one when that is the configured size.
     pub(super) fn take(&self, blocks: usize) -> Vec<Block> {
-        let pooled =
-            (blocks == self.blocks).then(|| self.free.lock().ok().and_then(|mut f| f.pop()));
-        pooled
+        let pooled = (blocks == self.blocks)
+            .then(|| self.pool.lock().ok())
             .flatten()
-            .unwrap_or_else(|| unmapped_when_freed(blocks))
+            .and_then(|mut pool| {
+                pool.out += 1;
+                pool.free.pop()
+            });
+        pooled.unwrap_or_else(|| unmapped_when_freed(blocks))
     }
 
     pub(super) fn give(&self, buffer: Vec<Block>) {
-        if buffer.len() == self.blocks
-            && let Ok(mut free) = self.free.lock()
-            && free.is_empty()
-        {
-            free.push(buffer);
+        if buffer.len() != self.blocks {
+            return;
         }
+        let Ok(mut pool) = self.pool.lock() else {
+            return;
+        };
+        pool.out = pool.out.saturating_sub(1);
+        // The idle ones beyond this are freed after the lock is let go.
+        let freed = match pool.out {
+            0 => std::mem::take(&mut pool.free),
+            _ => Vec::new(),
+        };
+        pool.free.push(buffer);
+        drop(pool);
+        drop(freed);
     }
 }
 
@@ -61,20 +81,42 @@ fn unmapped_when_freed(blocks: usize) -> Vec<Block> {
 mod tests {
     use super::*;
 
+    fn idle(buffers: &Buffers) -> usize {
+        buffers.pool.lock().unwrap().free.len()
+    }
+
     #[test]
     fn keeps_one_idle_buffer_after_a_burst() {
         let buffers = Buffers::new(4);
         let (first, second) = (buffers.take(4), buffers.take(4));
         buffers.give(first);
         buffers.give(second);
-        assert_eq!(buffers.free.lock().unwrap().len(), 1);
+        assert_eq!(idle(&buffers), 1);
         // A buffer of another size (a stored hash at other parameters) is never kept.
         let other = buffers.take(8);
         assert_eq!(other.len(), 8);
-        assert_eq!(buffers.free.lock().unwrap().len(), 1);
+        assert_eq!(idle(&buffers), 1);
         buffers.give(other);
-        assert_eq!(buffers.free.lock().unwrap().len(), 1);
+        assert_eq!(idle(&buffers), 1);
         assert_eq!(buffers.take(4).len(), 4);
-        assert!(buffers.free.lock().unwrap().is_empty());
+        assert_eq!(idle(&buffers), 0);
+    }
+
+    #[test]
+    fn keeps_the_buffers_of_a_burst_while_it_goes_on() {
+        let buffers = Buffers::new(4);
+        let (a, b, c) = (buffers.take(4), buffers.take(4), buffers.take(4));
+        buffers.give(a);
+        buffers.give(b);
+        // Two idle while one hash runs: the next two hashes allocate nothing.
+        assert_eq!(idle(&buffers), 2);
+        let (d, e) = (buffers.take(4), buffers.take(4));
+        assert_eq!(idle(&buffers), 0);
+        buffers.give(d);
+        buffers.give(e);
+        assert_eq!(idle(&buffers), 2);
+        // The last running hash done: one is kept.
+        buffers.give(c);
+        assert_eq!(idle(&buffers), 1);
     }
 }

@@ -187,13 +187,17 @@ impl PasswordHasher {
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let waiting = Waiting::new(&self.waiting);
-        let _permit = self
+        let permit = self
             .permits
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|_| HashError::PoolClosed)?;
         drop(waiting);
+        // The job holds the permit: a request given up (its client gone) stops waiting, but
+        // its hash runs on, so its slot and its buffer stay taken until the hash is done.
         let (out, took) = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let started = Instant::now();
             let out = job();
             (out, started.elapsed())
@@ -336,6 +340,39 @@ mod tests {
         );
         assert_eq!(h.verify("correct horse", None).await, Verification::Invalid);
         assert!(!format!("{stored:?}").contains("m=19456"));
+    }
+
+    /// Whether `n` jobs compute, within 5 s.
+    async fn running(hasher: &PasswordHasher, n: usize) -> bool {
+        for _ in 0..500 {
+            if hasher.load().running == n {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        false
+    }
+
+    #[tokio::test]
+    async fn a_job_given_up_keeps_its_slot_until_it_is_done() {
+        let cfg = HasherConfig {
+            max_concurrent: 1,
+            ..HasherConfig::default()
+        };
+        let hasher = PasswordHasher::new(cfg).unwrap();
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let h = hasher.clone();
+        let task = tokio::spawn(async move { h.run(HashJob::Verify, move || wait.recv()).await });
+        assert!(running(&hasher, 1).await, "the job started");
+        // Its request is given up (the client left): the job runs on, in its slot.
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        assert_eq!(hasher.load().running, 1);
+        release.send(()).unwrap();
+        assert!(
+            running(&hasher, 0).await,
+            "the slot is free once the job is done"
+        );
     }
 
     #[test]
