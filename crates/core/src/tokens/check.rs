@@ -4,7 +4,7 @@
 //! `decode` reads the header twice and the claims twice, into a map each time, which was
 //! most of a token check's cost (docs/DESIGN.md, "Cost per request").
 
-use super::jwt::JwtError;
+use super::jwt::{JwtConfig, JwtError};
 use super::keys::SigningKeys;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -21,27 +21,19 @@ struct Head<'a> {
     kid: Option<Cow<'a, str>>,
 }
 
-/// The audience and issuer a token must name, when configured (SimpleJWT's AUDIENCE and
-/// ISSUER).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Scope {
-    pub(super) audience: Option<String>,
-    pub(super) issuer: Option<String>,
-}
-
 /// Claims that name an audience and an issuer.
 pub(super) trait Scoped {
     fn aud(&self) -> Option<&str>;
     fn iss(&self) -> Option<&str>;
 }
 
-impl Scope {
-    fn admits(&self, claims: &impl Scoped) -> bool {
-        let names = |want: &Option<String>, got: Option<&str>| {
-            want.as_deref().is_none_or(|want| got == Some(want))
-        };
-        names(&self.audience, claims.aud()) && names(&self.issuer, claims.iss())
-    }
+/// Whether `claims` name the configured audience and issuer, each when one is configured
+/// (SimpleJWT's AUDIENCE and ISSUER).
+fn in_scope(config: &JwtConfig, claims: &impl Scoped) -> bool {
+    let names = |want: &Option<String>, got: Option<&str>| {
+        want.as_deref().is_none_or(|want| got == Some(want))
+    };
+    names(&config.audience, claims.aud()) && names(&config.issuer, claims.iss())
 }
 
 /// The claims of `token` when it is signed under the configured algorithm by the key its
@@ -49,11 +41,11 @@ impl Scope {
 /// issuer; its times are the caller's to check.
 pub(super) fn verified<T: DeserializeOwned + Scoped>(
     keys: &SigningKeys,
-    scope: &Scope,
+    config: &JwtConfig,
     token: &str,
 ) -> Result<T, JwtError> {
     read(keys, token)
-        .filter(|claims| scope.admits(claims))
+        .filter(|claims| in_scope(config, claims))
         .ok_or(JwtError::Invalid)
 }
 

@@ -1,7 +1,7 @@
 //! JWTs with SimpleJWT's claims (`token_type`, `exp`, `iat`, `jti`, `user_id`), signed and
 //! checked under one configured algorithm.
 
-use super::check::{Scope, Scoped, verified};
+use super::check::{Scoped, verified};
 use super::keys::SigningKeys;
 use crate::domain::UserId;
 use crate::{Secret, Timestamp};
@@ -190,7 +190,6 @@ pub struct TokenPair {
 #[derive(Clone)]
 pub struct JwtKeys {
     keys: SigningKeys,
-    scope: Scope,
     pub config: JwtConfig,
 }
 
@@ -216,15 +215,7 @@ impl JwtKeys {
     /// and `iss` required when configured. Times are checked against the service's clock
     /// (`decode`'s `now`), not the machine's, with the configured leeway.
     pub fn with_keys(keys: SigningKeys, config: JwtConfig) -> Self {
-        let scope = Scope {
-            audience: config.audience.clone(),
-            issuer: config.issuer.clone(),
-        };
-        Self {
-            keys,
-            scope,
-            config,
-        }
+        Self { keys, config }
     }
 
     /// A new token of `kind` for `who`, as SimpleJWT's `for_user` makes it, with the
@@ -281,7 +272,7 @@ impl JwtKeys {
 
     /// Verify a service token (signature, expiry at `now`, type).
     pub fn decode_service(&self, token: &str, now: Timestamp) -> Result<ServiceClaims, JwtError> {
-        let claims: ServiceClaims = verified(&self.keys, &self.scope, token)?;
+        let claims: ServiceClaims = verified(&self.keys, &self.config, token)?;
         self.check_times(claims.exp, claims.nbf, now)?;
         match claims.token_type.as_str() {
             "service" => Ok(claims),
@@ -314,7 +305,7 @@ impl JwtKeys {
         expected: Option<TokenType>,
         now: Timestamp,
     ) -> Result<Claims, JwtError> {
-        let claims: Claims = verified(&self.keys, &self.scope, token)?;
+        let claims: Claims = verified(&self.keys, &self.config, token)?;
         self.check_times(claims.exp, claims.nbf, now)?;
         if let Some(kind) = expected
             && claims.token_type != kind.as_str()
