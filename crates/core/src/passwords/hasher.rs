@@ -1,8 +1,9 @@
-//! `PasswordHasher`: Argon2id PHC hashing and verification on a bounded blocking pool, each
-//! job timed and the jobs waiting for a slot counted.
+//! `PasswordHasher`: Argon2id PHC hashing and verification on the hasher's own threads, each
+//! job timed and the jobs waiting for a thread counted.
 
 use super::buffers::Buffers;
 use super::django;
+use super::threads::Threads;
 use crate::observe::{HashJob, Ignore, Observe};
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 use subtle::ConstantTimeEq;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 /// A stored password hash (Argon2id PHC string, or a legacy Django hash). Redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq)]
@@ -46,7 +47,7 @@ pub struct HasherConfig {
     pub memory_kib: u32,
     pub iterations: u32,
     pub parallelism: u32,
-    /// How many hashes may run at once (the blocking pool's bound).
+    /// How many hashes may run at once (the hasher's threads).
     pub max_concurrent: usize,
 }
 
@@ -67,7 +68,7 @@ pub enum HashError {
     WeakParams,
     #[error("password hashing failed: {0}")]
     Failed(String),
-    #[error("the hashing pool is gone")]
+    #[error("the hashing threads are unavailable")]
     PoolClosed,
 }
 
@@ -93,11 +94,11 @@ pub struct HashLoad {
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
-    permits: Arc<Semaphore>,
-    slots: usize,
+    threads: Arc<Threads>,
     waiting: Arc<AtomicUsize>,
+    running: Arc<AtomicUsize>,
     observe: Arc<dyn Observe>,
-    /// Argon2 working memory (19 MiB each at the defaults), at most one per permit, reused
+    /// Argon2 working memory (19 MiB each at the defaults), at most one per thread, reused
     /// while hashes run (allocating it per hash leaves the freed buffers in the allocator's
     /// per-thread arenas); once they stop, one is kept and the others are freed.
     buffers: Arc<Buffers>,
@@ -123,12 +124,11 @@ impl PasswordHasher {
             .map_err(|_| HashError::WeakParams)?;
         let buffers = Arc::new(Buffers::new(params.block_count()));
         let dummy = dummy_hash(&params)?;
-        let slots = cfg.max_concurrent.max(1);
         Ok(Self {
             params,
-            permits: Arc::new(Semaphore::new(slots)),
-            slots,
+            threads: Arc::new(Threads::new(cfg.max_concurrent)),
             waiting: Arc::default(),
+            running: Arc::default(),
             observe: Arc::new(Ignore),
             buffers,
             dummy: Arc::new(dummy),
@@ -146,7 +146,7 @@ impl PasswordHasher {
     pub fn load(&self) -> HashLoad {
         HashLoad {
             waiting: self.waiting.load(Ordering::Relaxed),
-            running: self.slots.saturating_sub(self.permits.available_permits()),
+            running: self.running.load(Ordering::Relaxed),
         }
     }
 
@@ -186,40 +186,45 @@ impl PasswordHasher {
         kind: HashJob,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let waiting = Waiting::new(&self.waiting);
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
+        let (answer, answered) = oneshot::channel();
+        let waiting = Count::new(&self.waiting);
+        let running = self.running.clone();
+        // A job whose request was given up (its client gone) before a thread took it is
+        // skipped; one already computing runs on, its thread and buffer taken until done.
+        let queued = move || {
+            drop(waiting);
+            if answer.is_closed() {
+                return;
+            }
+            let done = {
+                let _running = Count::new(&running);
+                let started = Instant::now();
+                (job(), started.elapsed())
+            };
+            let _ = answer.send(done);
+        };
+        self.threads
+            .submit(Box::new(queued))
             .map_err(|_| HashError::PoolClosed)?;
-        drop(waiting);
-        // The job holds the permit: a request given up (its client gone) stops waiting, but
-        // its hash runs on, so its slot and its buffer stay taken until the hash is done.
-        let (out, took) = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let started = Instant::now();
-            let out = job();
-            (out, started.elapsed())
-        })
-        .await
-        .map_err(|e| HashError::Failed(e.to_string()))?;
+        let (out, took) = answered
+            .await
+            .map_err(|_| HashError::Failed("the hashing job did not finish".into()))?;
         self.observe.hashed(kind, took);
         Ok(out)
     }
 }
 
-/// One job counted as waiting for a slot while it lives (a cancelled wait included).
-struct Waiting<'a>(&'a AtomicUsize);
+/// One job counted while it lives (a job queued and dropped unrun included).
+struct Count(Arc<AtomicUsize>);
 
-impl<'a> Waiting<'a> {
-    fn new(count: &'a AtomicUsize) -> Self {
+impl Count {
+    fn new(count: &Arc<AtomicUsize>) -> Self {
         count.fetch_add(1, Ordering::Relaxed);
-        Self(count)
+        Self(count.clone())
     }
 }
 
-impl Drop for Waiting<'_> {
+impl Drop for Count {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::Relaxed);
     }
@@ -342,10 +347,10 @@ mod tests {
         assert!(!format!("{stored:?}").contains("m=19456"));
     }
 
-    /// Whether `n` jobs compute, within 5 s.
-    async fn running(hasher: &PasswordHasher, n: usize) -> bool {
+    /// Whether the load reaches `want`, within 5 s.
+    async fn load_becomes(hasher: &PasswordHasher, want: impl Fn(HashLoad) -> bool) -> bool {
         for _ in 0..500 {
-            if hasher.load().running == n {
+            if want(hasher.load()) {
                 return true;
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -353,8 +358,12 @@ mod tests {
         false
     }
 
-    #[tokio::test]
-    async fn a_job_given_up_keeps_its_slot_until_it_is_done() {
+    /// A hasher of one thread, busy with a job that ends when the sender is used.
+    async fn one_busy_thread() -> (
+        PasswordHasher,
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<Result<(), std::sync::mpsc::RecvError>, HashError>>,
+    ) {
         let cfg = HasherConfig {
             max_concurrent: 1,
             ..HasherConfig::default()
@@ -363,16 +372,48 @@ mod tests {
         let (release, wait) = std::sync::mpsc::channel::<()>();
         let h = hasher.clone();
         let task = tokio::spawn(async move { h.run(HashJob::Verify, move || wait.recv()).await });
-        assert!(running(&hasher, 1).await, "the job started");
+        assert!(
+            load_becomes(&hasher, |l| l.running == 1).await,
+            "the job started"
+        );
+        (hasher, release, task)
+    }
+
+    #[tokio::test]
+    async fn a_job_given_up_keeps_its_slot_until_it_is_done() {
+        let (hasher, release, task) = one_busy_thread().await;
         // Its request is given up (the client left): the job runs on, in its slot.
         task.abort();
         assert!(task.await.unwrap_err().is_cancelled());
         assert_eq!(hasher.load().running, 1);
         release.send(()).unwrap();
         assert!(
-            running(&hasher, 0).await,
+            load_becomes(&hasher, |l| l.running == 0).await,
             "the slot is free once the job is done"
         );
+    }
+
+    #[tokio::test]
+    async fn a_job_given_up_before_it_starts_is_not_run() {
+        let (hasher, release, first) = one_busy_thread().await;
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (h, flag) = (hasher.clone(), ran.clone());
+        let second = tokio::spawn(async move {
+            h.run(HashJob::Verify, move || flag.store(true, Ordering::SeqCst))
+                .await
+        });
+        assert!(
+            load_becomes(&hasher, |l| l.waiting == 1).await,
+            "the second job waits"
+        );
+        second.abort();
+        assert!(second.await.unwrap_err().is_cancelled());
+        release.send(()).unwrap();
+        assert!(first.await.unwrap().unwrap().is_ok());
+        // A job queued after the given-up one runs, so the given-up one was taken and skipped.
+        assert_eq!(hasher.run(HashJob::Verify, || 7).await.unwrap(), 7);
+        assert!(!ran.load(Ordering::SeqCst), "the given-up job never ran");
+        assert_eq!(hasher.load(), HashLoad::default());
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Passwords: hashing on a bounded blocking pool, Django hash compatibility, Django's validators.
+//! Passwords: hashing on the hasher's own threads, Django hash compatibility, Django's validators.
 
 mod buffers;
 mod django;
 mod hasher;
+mod threads;
 mod validation;
 
 pub use django::{DjangoHash, KNOWN_HASHERS};
