@@ -92,14 +92,14 @@ async fn django_password_hashes_verify_and_ask_for_an_upgrade() {
         let stored = StoredHash::from_stored(case["encoded"].as_str().unwrap().to_owned());
         let password = case["password"].as_str().unwrap();
         assert_eq!(
-            hasher.verify(password, Some(&stored)).await,
+            hasher.verify(password, Some(&stored)).await.unwrap(),
             Verification::Valid { needs_rehash: true },
             "{}",
             case["kind"]
         );
         let wrong = case["wrong_password"].as_str().unwrap();
         assert_eq!(
-            hasher.verify(wrong, Some(&stored)).await,
+            hasher.verify(wrong, Some(&stored)).await.unwrap(),
             Verification::Invalid,
             "{}",
             case["kind"]

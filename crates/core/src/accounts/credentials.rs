@@ -63,7 +63,7 @@ impl Accounts {
         how: PasswordChange<'_>,
     ) -> Result<Option<TokenPair>, ChangePasswordError> {
         let user = &permit.target;
-        if self.require_password(user, current).await.is_err() {
+        if !self.password_matches(user, current).await? {
             return Err(ChangePasswordError::WrongCurrent);
         }
         let problems = self.password_problems(new.expose(), user);

@@ -46,7 +46,7 @@ impl Accounts {
         current: &Password,
         new_email: EmailAddress,
     ) -> Result<(), SetEmailError> {
-        if self.require_password(user, current).await.is_err() {
+        if !self.password_matches(user, current).await? {
             return Err(SetEmailError::WrongCurrent);
         }
         self.store_email(user, new_email)

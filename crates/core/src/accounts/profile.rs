@@ -130,9 +130,9 @@ impl Accounts {
                 .password
                 .as_ref()
                 .ok_or(UpdateError::PasswordRequired)?;
-            self.require_password(&before, password)
-                .await
-                .map_err(|()| UpdateError::WrongPassword)?;
+            if !self.password_matches(&before, password).await? {
+                return Err(UpdateError::WrongPassword);
+            }
         }
         let mut tx = match &change.two_factor {
             Some(TwoFactorSwitch::Off { proof }) => {
@@ -234,10 +234,10 @@ impl Accounts {
         password: Option<&Password>,
     ) -> Result<(), DeleteError> {
         let target = &permit.target;
-        if let Some(password) = password {
-            self.require_password(&permit.actor, password)
-                .await
-                .map_err(|_| DeleteError::WrongPassword)?;
+        if let Some(password) = password
+            && !self.password_matches(&permit.actor, password).await?
+        {
+            return Err(DeleteError::WrongPassword);
         }
         let mut tx = self.begin().await?;
         tx.delete_user(target.id).await.map_err(Internal::from)?;
@@ -249,19 +249,16 @@ impl Accounts {
         Ok(())
     }
 
-    /// `Ok` when `password` is the user's current password.
-    pub(super) async fn require_password(
+    /// Whether `password` is the user's current password.
+    pub(super) async fn password_matches(
         &self,
         user: &User,
         password: &Password,
-    ) -> Result<(), ()> {
-        match self
+    ) -> Result<bool, Internal> {
+        let verdict = self
             .hasher
             .verify(password.expose(), Some(&user.password_hash))
-            .await
-        {
-            Verification::Valid { .. } => Ok(()),
-            Verification::Invalid => Err(()),
-        }
+            .await?;
+        Ok(matches!(verdict, Verification::Valid { .. }))
     }
 }

@@ -40,8 +40,11 @@ impl Accounts {
         let stored = record
             .as_ref()
             .map(|r| StoredHash::from_stored(r.secret_hash.clone()));
-        let Verification::Valid { needs_rehash } =
-            self.hasher.verify(secret, stored.as_ref()).await
+        let Verification::Valid { needs_rehash } = self
+            .hasher
+            .verify(secret, stored.as_ref())
+            .await
+            .map_err(Internal::from)?
         else {
             return Err(ServiceError::InvalidCredentials);
         };

@@ -155,7 +155,8 @@ impl Accounts {
         let verdict = self
             .hasher
             .verify(password.expose(), user.as_ref().map(|u| &u.password_hash))
-            .await;
+            .await
+            .map_err(Internal::from)?;
         let (Some(mut user), Verification::Valid { needs_rehash }) = (user.clone(), verdict) else {
             self.observe.login(Login::WrongCredentials);
             self.login_failed(&key, user.as_ref()).await?;

@@ -192,9 +192,9 @@ impl Accounts {
         if let Some(retry_after) = self.throttled(user).await? {
             return Err(TwoFactorError::Throttled { retry_after });
         }
-        self.require_password(user, password)
-            .await
-            .map_err(|_| TwoFactorError::WrongPassword)?;
+        if !self.password_matches(user, password).await? {
+            return Err(TwoFactorError::WrongPassword);
+        }
         let mut tx = self.begin().await?;
         let proved = self.prove(tx.as_mut(), user, factor, accept).await?;
         if proved.is_none() {

@@ -2,6 +2,7 @@
 //! `bcrypt_sha256`, `bcrypt` and `scrypt` (never written: a login upgrades them to Argon2id).
 
 use super::buffers::Buffers;
+use super::hasher::{Ceiling, verify_phc};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use subtle::ConstantTimeEq;
@@ -42,13 +43,13 @@ impl DjangoHash {
 }
 
 /// Verify `password` against a Django-format hash. `None` when the format is not Django's.
-pub fn verify(password: &str, encoded: &str, buffers: &Buffers) -> Option<bool> {
+pub fn verify(password: &str, encoded: &str, buffers: &Buffers, ceiling: Ceiling) -> Option<bool> {
     let (algorithm, rest) = encoded.split_once('$')?;
     Some(match algorithm {
         "pbkdf2_sha256" => verify_pbkdf2::<sha2::Sha256>(password, rest),
         "pbkdf2_sha1" => verify_pbkdf2::<sha1::Sha1>(password, rest),
         // Django writes `argon2` before the PHC string, whose own `$` leads it.
-        "argon2" => super::hasher::verify_phc(password, &encoded["argon2".len()..], buffers),
+        "argon2" => verify_phc(password, &encoded["argon2".len()..], buffers, ceiling),
         "bcrypt_sha256" => verify_bcrypt(&sha256_hex(password), rest),
         "bcrypt" => verify_bcrypt(password, rest),
         "scrypt" => verify_scrypt(password, rest),
@@ -138,14 +139,15 @@ mod tests {
     #[test]
     fn django_hashes_verify() {
         let buffers = Buffers::for_tests();
+        let ceiling = Ceiling::new(&argon2::Params::default());
         for encoded in VECTORS {
             assert_eq!(
-                verify("ñandú pass", encoded, &buffers),
+                verify("ñandú pass", encoded, &buffers, ceiling),
                 Some(true),
                 "{encoded}"
             );
             assert_eq!(
-                verify("nandu pass", encoded, &buffers),
+                verify("nandu pass", encoded, &buffers, ceiling),
                 Some(false),
                 "{encoded}"
             );
@@ -155,9 +157,16 @@ mod tests {
     #[test]
     fn unknown_and_unusable_hashes_are_not_django_formats() {
         let buffers = Buffers::for_tests();
-        assert_eq!(verify("x", "md5$salt$abc", &buffers), None);
-        assert_eq!(verify("x", "!unusable", &buffers), None);
-        assert_eq!(verify("x", "scrypt$3$salt$8$1$AAAA", &buffers), Some(false));
-        assert_eq!(verify("x", "bcrypt$$2b$31$abc", &buffers), Some(false));
+        let ceiling = Ceiling::new(&argon2::Params::default());
+        assert_eq!(verify("x", "md5$salt$abc", &buffers, ceiling), None);
+        assert_eq!(verify("x", "!unusable", &buffers, ceiling), None);
+        assert_eq!(
+            verify("x", "scrypt$3$salt$8$1$AAAA", &buffers, ceiling),
+            Some(false)
+        );
+        assert_eq!(
+            verify("x", "bcrypt$$2b$31$abc", &buffers, ceiling),
+            Some(false)
+        );
     }
 }

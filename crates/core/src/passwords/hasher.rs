@@ -102,6 +102,7 @@ pub struct PasswordHasher {
     /// while hashes run (allocating it per hash leaves the freed buffers in the allocator's
     /// per-thread arenas); once they stop, one is kept and the others are freed.
     buffers: Arc<Buffers>,
+    ceiling: Ceiling,
     /// A hash of a random password, verified when the account does not exist so that
     /// a login against an unknown account costs the same as against a known one.
     dummy: Arc<String>,
@@ -125,6 +126,7 @@ impl PasswordHasher {
         let buffers = Arc::new(Buffers::new(params.block_count()));
         let dummy = dummy_hash(&params)?;
         Ok(Self {
+            ceiling: Ceiling::new(&params),
             params,
             threads: Arc::new(Threads::new(cfg.max_concurrent)),
             waiting: Arc::default(),
@@ -161,24 +163,29 @@ impl PasswordHasher {
     }
 
     /// Check `password` against `stored`; `None` as stored costs the same as a real check.
-    pub async fn verify(&self, password: &str, stored: Option<&StoredHash>) -> Verification {
+    /// An error is the hashing threads failing, never a wrong password.
+    pub async fn verify(
+        &self,
+        password: &str,
+        stored: Option<&StoredHash>,
+    ) -> Result<Verification, HashError> {
         let known = stored.is_some();
         let encoded = stored.map_or_else(|| self.dummy.as_str().to_owned(), |s| s.0.clone());
         let password = password.to_owned();
-        let (params, buffers) = (self.params.clone(), self.buffers.clone());
+        let (params, buffers, ceiling) = (self.params.clone(), self.buffers.clone(), self.ceiling);
         let outcome = self
             .run(HashJob::Verify, move || {
-                let ok = match django::verify(&password, &encoded, &buffers) {
+                let ok = match django::verify(&password, &encoded, &buffers, ceiling) {
                     Some(ok) => ok,
-                    None => verify_phc(&password, &encoded, &buffers),
+                    None => verify_phc(&password, &encoded, &buffers, ceiling),
                 };
                 (ok, !is_current(&params, &encoded))
             })
-            .await;
-        match outcome {
-            Ok((true, needs_rehash)) if known => Verification::Valid { needs_rehash },
+            .await?;
+        Ok(match outcome {
+            (true, needs_rehash) if known => Verification::Valid { needs_rehash },
             _ => Verification::Invalid,
-        }
+        })
     }
 
     async fn run<T: Send + 'static>(
@@ -230,6 +237,35 @@ impl Drop for Count {
     }
 }
 
+/// The most work a stored hash may ask of one check, whatever put it there (an import, a hand
+/// edit): the configured cost, or 256 MiB (scrypt's bound) over 16 passes, whichever is more.
+/// A hash beyond it is refused, not computed: terabytes of working memory would abort the
+/// process, and billions of passes would hold a hashing thread for good.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ceiling {
+    blocks: u64,
+    work: u64,
+}
+
+impl Ceiling {
+    /// 256 MiB in Argon2's 1 KiB blocks, and 16 passes over it.
+    const BLOCKS: u64 = 256 * 1024;
+    const WORK: u64 = Self::BLOCKS * 16;
+
+    pub(super) fn new(configured: &Params) -> Self {
+        let blocks = configured.block_count() as u64;
+        Self {
+            blocks: blocks.max(Self::BLOCKS),
+            work: (blocks * u64::from(configured.t_cost())).max(Self::WORK),
+        }
+    }
+
+    fn admits(self, params: &Params) -> bool {
+        let blocks = params.block_count() as u64;
+        blocks <= self.blocks && blocks.saturating_mul(u64::from(params.t_cost())) <= self.work
+    }
+}
+
 fn argon2(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
 }
@@ -275,8 +311,9 @@ fn phc(params: &Params, salt: &[u8], out: &[u8]) -> Result<String, HashError> {
     Ok(phc.to_string())
 }
 
-/// Verify against an Argon2 PHC string, with the algorithm and parameters it carries.
-pub(super) fn verify_phc(password: &str, phc: &str, buffers: &Buffers) -> bool {
+/// Verify against an Argon2 PHC string, with the algorithm and parameters it carries (when
+/// `ceiling` admits them).
+pub(super) fn verify_phc(password: &str, phc: &str, buffers: &Buffers, ceiling: Ceiling) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
@@ -289,6 +326,9 @@ pub(super) fn verify_phc(password: &str, phc: &str, buffers: &Buffers) -> bool {
     ) else {
         return false;
     };
+    if !ceiling.admits(&params) {
+        return false;
+    }
     let version = parsed
         .version
         .and_then(|v| Version::try_from(v).ok())
@@ -334,16 +374,19 @@ mod tests {
                 .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
         );
         assert_eq!(
-            h.verify("correct horse", Some(&stored)).await,
+            h.verify("correct horse", Some(&stored)).await.unwrap(),
             Verification::Valid {
                 needs_rehash: false
             }
         );
         assert_eq!(
-            h.verify("wrong", Some(&stored)).await,
+            h.verify("wrong", Some(&stored)).await.unwrap(),
             Verification::Invalid
         );
-        assert_eq!(h.verify("correct horse", None).await, Verification::Invalid);
+        assert_eq!(
+            h.verify("correct horse", None).await.unwrap(),
+            Verification::Invalid
+        );
         assert!(!format!("{stored:?}").contains("m=19456"));
     }
 
@@ -414,6 +457,23 @@ mod tests {
         assert_eq!(hasher.run(HashJob::Verify, || 7).await.unwrap(), 7);
         assert!(!ran.load(Ordering::SeqCst), "the given-up job never ran");
         assert_eq!(hasher.load(), HashLoad::default());
+    }
+
+    #[test]
+    fn the_ceiling_admits_what_django_and_the_configuration_make_and_no_more() {
+        let p = |m, t, l| Params::new(m, t, l, None).unwrap();
+        let default = Ceiling::new(&p(19_456, 2, 1));
+        // Django's Argon2PasswordHasher (m=102400 KiB, t=2, p=8), and 256 MiB over 16 passes.
+        assert!(default.admits(&p(102_400, 2, 8)));
+        assert!(default.admits(&p(262_144, 16, 1)));
+        assert!(!default.admits(&p(262_148, 16, 1)));
+        assert!(!default.admits(&p(19_456, 1_000, 1)));
+        assert!(!default.admits(&p(u32::MAX, 2, 1)));
+        assert!(!default.admits(&p(19_456, u32::MAX, 1)));
+        // What the operator configures is always admitted.
+        let large = Ceiling::new(&p(1 << 20, 20, 4));
+        assert!(large.admits(&p(1 << 20, 20, 4)));
+        assert!(!large.admits(&p(1 << 20, 21, 4)));
     }
 
     #[test]

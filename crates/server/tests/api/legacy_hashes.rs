@@ -76,3 +76,38 @@ async fn a_reset_racing_a_logins_rehash_keeps_the_new_password() {
     );
     app.stop().await;
 }
+
+/// A stored Argon2 hash (imported, or written by hand) that asks for more memory or passes
+/// than a check may take is refused, not computed: it would abort the process (terabytes
+/// of working memory) or hold a hashing thread for hours.
+#[tokio::test]
+async fn an_argon2_hash_asking_for_too_much_work_is_refused_not_computed() {
+    let app = TestApp::spawn().await;
+    app.active_user("ann@x.io", "ann").await;
+    app.active_user("bob@x.io", "bob").await;
+    let tail = "c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+    for stored in [
+        format!("$argon2id$v=19$m=4294967295,t=2,p=1${tail}"),
+        format!("argon2$argon2id$v=19$m=4294967295,t=2,p=1${tail}"),
+        format!("$argon2id$v=19$m=19456,t=4294967295,p=1${tail}"),
+        format!("argon2$argon2i$v=19$m=19456,t=4294967295,p=1${tail}"),
+    ] {
+        app.db.set_password_hash("ann@x.io", &stored).await;
+        let r = app
+            .post(
+                "/auth/jwt/create/",
+                serde_json::json!({"email": "ann@x.io", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED, "{stored}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"detail": "No active account found with the given credentials"}),
+            "{stored}"
+        );
+    }
+    // The service is still up and hashing.
+    app.login("bob@x.io", PASSWORD).await;
+    app.stop().await;
+}
