@@ -7,7 +7,11 @@ use std::time::{Duration, Instant};
 use tessera_server::Overrides;
 
 mod common;
-use common::{BoxError, EMAIL, USERNAME, config, create_user};
+use common::{BoxError, EMAIL, USERNAME, accounts, config, create_user, register};
+use tessera_core::accounts::Operator;
+
+/// An account whose password an operator made unusable (`tessera user reset-password`).
+const UNUSABLE: &str = "unusable@tessera.test";
 
 /// One request, for the known account and for an unknown one.
 struct Probe {
@@ -24,6 +28,12 @@ fn probes() -> Vec<Probe> {
             name: "POST jwt/create (wrong password)",
             path: "/auth/jwt/create/",
             known: serde_json::json!({"email": EMAIL, "password": wrong}),
+            unknown: serde_json::json!({"email": "nobody@tessera.test", "password": wrong}),
+        },
+        Probe {
+            name: "POST jwt/create (unusable password)",
+            path: "/auth/jwt/create/",
+            known: serde_json::json!({"email": UNUSABLE, "password": wrong}),
             unknown: serde_json::json!({"email": "nobody@tessera.test", "password": wrong}),
         },
         Probe {
@@ -73,6 +83,13 @@ async fn run(dir: PathBuf) -> Result<(), BoxError> {
     config.login_lockout_threshold = 0;
     config.login_delay_after = u32::MAX;
     create_user(&config).await?;
+    let operator = accounts(&config).await?;
+    let unusable = register(&operator, UNUSABLE, "unusable").await?;
+    operator
+        .force_password_reset(&Operator::Cli, &unusable)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    drop(operator);
     let running = tessera_server::start(&config, Overrides::default()).await?;
     let base = format!("http://{}", running.addr);
     let client = reqwest::Client::builder()

@@ -2,6 +2,7 @@
 //! value would overflow a timestamp, panic a semaphore, exhaust memory, or name no origin.
 
 use crate::config::{Config, ConfigError};
+use tessera_core::passwords::HasherConfig;
 
 const TEN_YEARS: i64 = 10 * 365 * 86_400;
 const ONE_YEAR: i64 = 365 * 86_400;
@@ -67,19 +68,19 @@ pub fn check(c: &Config) -> Result<(), ConfigError> {
             "TESSERA_ARGON2_MEMORY_KIB",
             c.argon2_memory_kib.into(),
             0,
-            4 * 1024 * 1024,
+            HasherConfig::MAX_MEMORY_KIB.into(),
         ),
         (
             "TESSERA_ARGON2_ITERATIONS",
             c.argon2_iterations.into(),
             0,
-            1000,
+            HasherConfig::MAX_ITERATIONS.into(),
         ),
         (
             "TESSERA_ARGON2_PARALLELISM",
             c.argon2_parallelism.into(),
             0,
-            64,
+            HasherConfig::MAX_PARALLELISM.into(),
         ),
     ];
     for (name, value, min, max) in counts {

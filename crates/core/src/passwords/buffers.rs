@@ -7,7 +7,7 @@ use std::sync::Mutex;
 /// Reusable Argon2 working memory of one size (the configured cost). While hashes go on, a
 /// buffer given back is kept for the next one (so a burst allocates one per running hash,
 /// once); when the last running hash gives its buffer back, that one is kept and any other
-/// idle one freed, so a burst of logins leaves one buffer behind, not one per permit.
+/// idle one freed, so a burst of logins leaves one buffer behind, not one per thread.
 pub(super) struct Buffers {
     blocks: usize,
     pool: Mutex<Pool>,
@@ -31,6 +31,12 @@ impl Buffers {
     #[cfg(test)]
     pub(super) fn for_tests() -> Self {
         Self::new(0)
+    }
+
+    /// Buffers kept idle, now.
+    #[cfg(test)]
+    pub(super) fn idle(&self) -> usize {
+        self.pool.lock().map_or(0, |pool| pool.free.len())
     }
 
     /// A buffer of `blocks` blocks: a pooled one when that is the configured size.
@@ -81,25 +87,21 @@ fn unmapped_when_freed(blocks: usize) -> Vec<Block> {
 mod tests {
     use super::*;
 
-    fn idle(buffers: &Buffers) -> usize {
-        buffers.pool.lock().unwrap().free.len()
-    }
-
     #[test]
     fn keeps_one_idle_buffer_after_a_burst() {
         let buffers = Buffers::new(4);
         let (first, second) = (buffers.take(4), buffers.take(4));
         buffers.give(first);
         buffers.give(second);
-        assert_eq!(idle(&buffers), 1);
+        assert_eq!(buffers.idle(), 1);
         // A buffer of another size (a stored hash at other parameters) is never kept.
         let other = buffers.take(8);
         assert_eq!(other.len(), 8);
-        assert_eq!(idle(&buffers), 1);
+        assert_eq!(buffers.idle(), 1);
         buffers.give(other);
-        assert_eq!(idle(&buffers), 1);
+        assert_eq!(buffers.idle(), 1);
         assert_eq!(buffers.take(4).len(), 4);
-        assert_eq!(idle(&buffers), 0);
+        assert_eq!(buffers.idle(), 0);
     }
 
     #[test]
@@ -109,14 +111,14 @@ mod tests {
         buffers.give(a);
         buffers.give(b);
         // Two idle while one hash runs: the next two hashes allocate nothing.
-        assert_eq!(idle(&buffers), 2);
+        assert_eq!(buffers.idle(), 2);
         let (d, e) = (buffers.take(4), buffers.take(4));
-        assert_eq!(idle(&buffers), 0);
+        assert_eq!(buffers.idle(), 0);
         buffers.give(d);
         buffers.give(e);
-        assert_eq!(idle(&buffers), 2);
+        assert_eq!(buffers.idle(), 2);
         // The last running hash done: one is kept.
         buffers.give(c);
-        assert_eq!(idle(&buffers), 1);
+        assert_eq!(buffers.idle(), 1);
     }
 }

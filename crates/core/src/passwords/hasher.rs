@@ -40,7 +40,8 @@ impl fmt::Debug for StoredHash {
     }
 }
 
-/// Argon2id cost parameters; never below OWASP's m=19456 KiB, t=2, p=1.
+/// Argon2id cost parameters; never below OWASP's m=19456 KiB, t=2, p=1, nor above the
+/// `MAX_` bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HasherConfig {
@@ -49,6 +50,14 @@ pub struct HasherConfig {
     pub parallelism: u32,
     /// How many hashes may run at once (the hasher's threads).
     pub max_concurrent: usize,
+}
+
+impl HasherConfig {
+    /// The most each parameter may be configured to (4 GiB, 1000 passes, 64 lanes), and so
+    /// the most a stored Argon2 hash may ask of a check.
+    pub const MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
+    pub const MAX_ITERATIONS: u32 = 1000;
+    pub const MAX_PARALLELISM: u32 = 64;
 }
 
 impl Default for HasherConfig {
@@ -102,7 +111,6 @@ pub struct PasswordHasher {
     /// while hashes run (allocating it per hash leaves the freed buffers in the allocator's
     /// per-thread arenas); once they stop, one is kept and the others are freed.
     buffers: Arc<Buffers>,
-    ceiling: Ceiling,
     /// A hash of a random password, verified when the account does not exist so that
     /// a login against an unknown account costs the same as against a known one.
     dummy: Arc<String>,
@@ -126,7 +134,6 @@ impl PasswordHasher {
         let buffers = Arc::new(Buffers::new(params.block_count()));
         let dummy = dummy_hash(&params)?;
         Ok(Self {
-            ceiling: Ceiling::new(&params),
             params,
             threads: Arc::new(Threads::new(cfg.max_concurrent)),
             waiting: Arc::default(),
@@ -172,13 +179,21 @@ impl PasswordHasher {
         let known = stored.is_some();
         let encoded = stored.map_or_else(|| self.dummy.as_str().to_owned(), |s| s.0.clone());
         let password = password.to_owned();
-        let (params, buffers, ceiling) = (self.params.clone(), self.buffers.clone(), self.ceiling);
+        let (params, buffers, dummy) = (
+            self.params.clone(),
+            self.buffers.clone(),
+            self.dummy.clone(),
+        );
         let outcome = self
             .run(HashJob::Verify, move || {
-                let ok = match django::verify(&password, &encoded, &buffers, ceiling) {
-                    Some(ok) => ok,
-                    None => verify_phc(&password, &encoded, &buffers, ceiling),
-                };
+                let computed = django::verify(&password, &encoded, &buffers)
+                    .or_else(|| verify_phc(&password, &encoded, &buffers));
+                // Nothing was computed (an unusable, malformed or refused hash): the dummy
+                // is, so that the answer costs what a real check costs.
+                let ok = computed.unwrap_or_else(|| {
+                    verify_phc(&password, &dummy, &buffers);
+                    false
+                });
                 (ok, !is_current(&params, &encoded))
             })
             .await?;
@@ -237,35 +252,6 @@ impl Drop for Count {
     }
 }
 
-/// The most work a stored hash may ask of one check, whatever put it there (an import, a hand
-/// edit): the configured cost, or 256 MiB (scrypt's bound) over 16 passes, whichever is more.
-/// A hash beyond it is refused, not computed: terabytes of working memory would abort the
-/// process, and billions of passes would hold a hashing thread for good.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Ceiling {
-    blocks: u64,
-    work: u64,
-}
-
-impl Ceiling {
-    /// 256 MiB in Argon2's 1 KiB blocks, and 16 passes over it.
-    const BLOCKS: u64 = 256 * 1024;
-    const WORK: u64 = Self::BLOCKS * 16;
-
-    pub(super) fn new(configured: &Params) -> Self {
-        let blocks = configured.block_count() as u64;
-        Self {
-            blocks: blocks.max(Self::BLOCKS),
-            work: (blocks * u64::from(configured.t_cost())).max(Self::WORK),
-        }
-    }
-
-    fn admits(self, params: &Params) -> bool {
-        let blocks = params.block_count() as u64;
-        blocks <= self.blocks && blocks.saturating_mul(u64::from(params.t_cost())) <= self.work
-    }
-}
-
 fn argon2(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
 }
@@ -311,23 +297,33 @@ fn phc(params: &Params, salt: &[u8], out: &[u8]) -> Result<String, HashError> {
     Ok(phc.to_string())
 }
 
-/// Verify against an Argon2 PHC string, with the algorithm and parameters it carries (when
-/// `ceiling` admits them).
-pub(super) fn verify_phc(password: &str, phc: &str, buffers: &Buffers, ceiling: Ceiling) -> bool {
-    let Ok(parsed) = PasswordHash::new(phc) else {
-        return false;
-    };
+/// Verify against an Argon2 PHC string, with the algorithm and parameters it carries; `None`
+/// when nothing was computed: not such a string, or one asking for more than Tessera can be
+/// configured to make (terabytes of working memory aborted the process when the allocation
+/// failed; billions of passes would hold a hashing thread for good).
+pub(super) fn verify_phc(password: &str, phc: &str, buffers: &Buffers) -> Option<bool> {
+    let parsed = PasswordHash::new(phc).ok()?;
     let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
-        return false;
+        return None;
     };
     let (Ok(algorithm), Ok(params)) = (
         Algorithm::try_from(parsed.algorithm.as_str()),
         Params::try_from(&parsed),
     ) else {
-        return false;
+        return None;
     };
-    if !ceiling.admits(&params) {
-        return false;
+    if params.m_cost() > HasherConfig::MAX_MEMORY_KIB
+        || params.t_cost() > HasherConfig::MAX_ITERATIONS
+        || params.p_cost() > HasherConfig::MAX_PARALLELISM
+    {
+        let (m, t, p) = (params.m_cost(), params.t_cost(), params.p_cost());
+        tracing::warn!(
+            m,
+            t,
+            p,
+            "stored argon2 hash refused: its cost is beyond the bounds"
+        );
+        return None;
     }
     let version = parsed
         .version
@@ -342,7 +338,7 @@ pub(super) fn verify_phc(password: &str, phc: &str, buffers: &Buffers, ceiling: 
         &mut blocks,
     );
     buffers.give(blocks);
-    computed.is_ok() && bool::from(out.ct_eq(expected.as_bytes()))
+    Some(computed.is_ok() && bool::from(out.ct_eq(expected.as_bytes())))
 }
 
 /// True when `encoded` is Argon2id v19 with exactly the configured parameters.
@@ -388,6 +384,26 @@ mod tests {
             Verification::Invalid
         );
         assert!(!format!("{stored:?}").contains("m=19456"));
+    }
+
+    #[tokio::test]
+    async fn a_hash_that_is_not_computed_costs_a_check_of_the_dummy() {
+        let tail = "c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+        for stored in [
+            StoredHash::unusable().as_str().to_owned(),
+            "not a hash at all".to_owned(),
+            format!("$argon2id$v=19$m=4294967295,t=2,p=1${tail}"),
+            format!("argon2$argon2id$v=19$m=19456,t=1001,p=1${tail}"),
+        ] {
+            let h = PasswordHasher::new(HasherConfig::default()).unwrap();
+            let stored = StoredHash::from_stored(stored);
+            assert_eq!(
+                h.verify("pw", Some(&stored)).await.unwrap(),
+                Verification::Invalid
+            );
+            // The dummy's working memory was taken and given back (and is kept idle).
+            assert_eq!(h.buffers.idle(), 1, "{stored:?}");
+        }
     }
 
     /// Whether the load reaches `want`, within 5 s.
@@ -457,23 +473,6 @@ mod tests {
         assert_eq!(hasher.run(HashJob::Verify, || 7).await.unwrap(), 7);
         assert!(!ran.load(Ordering::SeqCst), "the given-up job never ran");
         assert_eq!(hasher.load(), HashLoad::default());
-    }
-
-    #[test]
-    fn the_ceiling_admits_what_django_and_the_configuration_make_and_no_more() {
-        let p = |m, t, l| Params::new(m, t, l, None).unwrap();
-        let default = Ceiling::new(&p(19_456, 2, 1));
-        // Django's Argon2PasswordHasher (m=102400 KiB, t=2, p=8), and 256 MiB over 16 passes.
-        assert!(default.admits(&p(102_400, 2, 8)));
-        assert!(default.admits(&p(262_144, 16, 1)));
-        assert!(!default.admits(&p(262_148, 16, 1)));
-        assert!(!default.admits(&p(19_456, 1_000, 1)));
-        assert!(!default.admits(&p(u32::MAX, 2, 1)));
-        assert!(!default.admits(&p(19_456, u32::MAX, 1)));
-        // What the operator configures is always admitted.
-        let large = Ceiling::new(&p(1 << 20, 20, 4));
-        assert!(large.admits(&p(1 << 20, 20, 4)));
-        assert!(!large.admits(&p(1 << 20, 21, 4)));
     }
 
     #[test]

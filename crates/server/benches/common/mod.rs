@@ -9,8 +9,8 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tessera_core::SystemClock;
-use tessera_core::accounts::{AccountKind, Registration};
-use tessera_core::domain::{EmailAddress, Password, Profile, Username};
+use tessera_core::accounts::{AccountKind, Accounts, Registration};
+use tessera_core::domain::{EmailAddress, Password, Profile, User, Username};
 use tessera_server::Config;
 use tessera_server::config::EmailBackend;
 
@@ -41,19 +41,29 @@ pub fn config(dir: &Path) -> Result<Config, BoxError> {
 
 /// Create the benchmark user, active at once, the way `tessera user create` does.
 pub async fn create_user(config: &Config) -> Result<(), BoxError> {
+    register(&accounts(config).await?, EMAIL, USERNAME).await?;
+    Ok(())
+}
+
+/// The use cases over the benchmark's database, as the command line opens them.
+pub async fn accounts(config: &Config) -> Result<Accounts, BoxError> {
     let store = tessera_server::open_store(config, true).await?.store;
     let limiter = tessera_server::app::limiter(config)?;
-    let accounts = tessera_server::app::accounts(
+    Ok(tessera_server::app::accounts(
         config,
         tessera_server::app::keys(config, true)?,
         store,
         Arc::new(SystemClock),
         limiter,
         tessera_server::app::Wakes::default(),
-    )?;
+    )?)
+}
+
+/// An active account with `PASSWORD`, made by the operator.
+pub async fn register(accounts: &Accounts, email: &str, username: &str) -> Result<User, BoxError> {
     let registration = Registration {
-        email: EmailAddress::parse(EMAIL).map_err(|e| format!("{e:?}"))?,
-        username: Username::parse(USERNAME).map_err(|e| format!("{e:?}"))?,
+        email: EmailAddress::parse(email).map_err(|e| format!("{e:?}"))?,
+        username: Username::parse(username).map_err(|e| format!("{e:?}"))?,
         password: Password::parse(PASSWORD.to_owned()).map_err(|e| format!("{e:?}"))?,
         profile: Profile::default(),
         lang: Default::default(),
@@ -62,11 +72,11 @@ pub async fn create_user(config: &Config) -> Result<(), BoxError> {
             superuser: false,
         },
     };
-    accounts
+    let user = accounts
         .register(registration)
         .await
         .map_err(|e| format!("creating the benchmark user: {e:?}"))?;
-    Ok(())
+    Ok(user)
 }
 
 /// Run `work` in a fresh temporary directory, removed afterwards whatever the outcome.

@@ -89,7 +89,7 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
-    /// Hashes computed at once (the blocking pool's bound); 0 means one per core.
+    /// Hashes computed at once (the hasher's threads); 0 means one per core.
     pub hash_concurrency: usize,
     pub mail_max_attempts: i32,
     /// Seconds before the first retry; doubled after each failure.

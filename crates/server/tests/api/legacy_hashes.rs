@@ -77,9 +77,9 @@ async fn a_reset_racing_a_logins_rehash_keeps_the_new_password() {
     app.stop().await;
 }
 
-/// A stored Argon2 hash (imported, or written by hand) that asks for more memory or passes
-/// than a check may take is refused, not computed: it would abort the process (terabytes
-/// of working memory) or hold a hashing thread for hours.
+/// A stored Argon2 hash (imported, or written by hand) asking for more memory or passes than
+/// Tessera can be configured to make is refused, not computed: it aborted the process
+/// (terabytes of working memory) or would hold a hashing thread for good.
 #[tokio::test]
 async fn an_argon2_hash_asking_for_too_much_work_is_refused_not_computed() {
     let app = TestApp::spawn().await;
