@@ -42,41 +42,35 @@ impl DjangoHash {
     }
 }
 
-/// Verify `password` against a Django-format hash. `None` when the format is not Django's.
-/// (`argon2` also when it is one Tessera would not compute: see `verify_phc`.)
+/// Verify `password` against a Django-format hash. `None` when nothing was computed: the
+/// format is not Django's, or its parameters are beyond the bounds below (the caller then
+/// checks the dummy hash, so that the answer costs what a check costs).
 pub fn verify(password: &str, encoded: &str, buffers: &Buffers) -> Option<bool> {
     let (algorithm, rest) = encoded.split_once('$')?;
-    Some(match algorithm {
+    match algorithm {
         "pbkdf2_sha256" => verify_pbkdf2::<sha2::Sha256>(password, rest),
         "pbkdf2_sha1" => verify_pbkdf2::<sha1::Sha1>(password, rest),
         // Django writes `argon2` before the PHC string, whose own `$` leads it.
-        "argon2" => return verify_phc(password, &encoded["argon2".len()..], buffers),
+        "argon2" => verify_phc(password, &encoded["argon2".len()..], buffers),
         "bcrypt_sha256" => verify_bcrypt(&sha256_hex(password), rest),
         "bcrypt" => verify_bcrypt(password, rest),
         "scrypt" => verify_scrypt(password, rest),
-        _ => return None,
-    })
+        _ => None,
+    }
 }
 
 /// `iterations$salt$base64(hash)` for PBKDF2-HMAC-SHA256 or -SHA1, as Django writes it.
-fn verify_pbkdf2<D: hmac::EagerHash>(password: &str, rest: &str) -> bool {
+fn verify_pbkdf2<D: hmac::EagerHash>(password: &str, rest: &str) -> Option<bool> {
     let mut parts = rest.splitn(3, '$');
-    let (Some(iterations), Some(salt), Some(expected)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let Ok(iterations) = iterations.parse::<u32>() else {
-        return false;
-    };
+    let (iterations, salt, expected) = (parts.next()?, parts.next()?, parts.next()?);
+    let iterations = iterations.parse::<u32>().ok()?;
     if iterations == 0 || iterations > 10_000_000 {
-        return false;
+        return None;
     }
-    let Ok(expected) = STANDARD.decode(expected) else {
-        return false;
-    };
+    let expected = STANDARD.decode(expected).ok()?;
     let mut out = vec![0u8; expected.len().clamp(1, 64)];
     pbkdf2::pbkdf2_hmac::<D>(password.as_bytes(), salt.as_bytes(), iterations, &mut out);
-    out.ct_eq(&expected).into()
+    Some(out.ct_eq(&expected).into())
 }
 
 /// Django's `BCryptSHA256PasswordHasher` hashes the hex SHA-256 of the password (so long
@@ -88,44 +82,39 @@ fn sha256_hex(password: &str) -> String {
 }
 
 /// `$2b$12$…` (bcrypt's own modular format, after Django's `bcrypt$` or `bcrypt_sha256$`).
-fn verify_bcrypt(password: &str, modular: &str) -> bool {
+fn verify_bcrypt(password: &str, modular: &str) -> Option<bool> {
     // Costs above 16 (65,536 rounds, seconds per check) are refused rather than computed.
-    let cost = modular
-        .split('$')
-        .nth(2)
-        .and_then(|c| c.parse::<u32>().ok());
-    if !cost.is_some_and(|c| (4..=16).contains(&c)) || password.len() > 72 {
+    let cost = modular.split('$').nth(2)?.parse::<u32>().ok()?;
+    if !(4..=16).contains(&cost) || password.len() > 72 {
         // Python's bcrypt (5.x) refuses passwords over 72 bytes, so Django never matched one.
-        return false;
+        return None;
     }
-    bcrypt::verify(password, modular).unwrap_or(false)
+    Some(bcrypt::verify(password, modular).unwrap_or(false))
 }
 
 /// `n$salt$r$p$base64(hash)` for scrypt with a 64-byte key, as Django writes it.
-fn verify_scrypt(password: &str, rest: &str) -> bool {
+fn verify_scrypt(password: &str, rest: &str) -> Option<bool> {
     let parts: Vec<&str> = rest.splitn(5, '$').collect();
     let [n, salt, r, p, expected] = parts[..] else {
-        return false;
+        return None;
     };
-    let (Ok(n), Ok(r), Ok(p)) = (n.parse::<u64>(), r.parse::<u32>(), p.parse::<u32>()) else {
-        return false;
-    };
+    let (n, r, p) = (
+        n.parse::<u64>().ok()?,
+        r.parse::<u32>().ok()?,
+        p.parse::<u32>().ok()?,
+    );
     // A power of two up to 2^20, and at most 256 MiB of work memory (128 · n · r · p).
     let memory = u64::from(r)
         .checked_mul(u64::from(p))
         .and_then(|rp| rp.checked_mul(n * 128));
     if !n.is_power_of_two() || n > 1 << 20 || memory.is_none_or(|m| m > 256 << 20) {
-        return false;
+        return None;
     }
-    let Ok(expected) = STANDARD.decode(expected) else {
-        return false;
-    };
-    let Ok(params) = scrypt::Params::new(n.trailing_zeros() as u8, r, p) else {
-        return false;
-    };
+    let expected = STANDARD.decode(expected).ok()?;
+    let params = scrypt::Params::new(n.trailing_zeros() as u8, r, p).ok()?;
     let mut out = vec![0u8; expected.len().clamp(1, 128)];
-    scrypt::scrypt(password.as_bytes(), salt.as_bytes(), &params, &mut out).is_ok()
-        && bool::from(out.ct_eq(&expected))
+    let computed = scrypt::scrypt(password.as_bytes(), salt.as_bytes(), &params, &mut out);
+    Some(computed.is_ok() && bool::from(out.ct_eq(&expected)))
 }
 
 #[cfg(test)]
@@ -158,11 +147,20 @@ mod tests {
     }
 
     #[test]
-    fn unknown_and_unusable_hashes_are_not_django_formats() {
+    fn unknown_unusable_and_out_of_bounds_hashes_compute_nothing() {
         let buffers = Buffers::for_tests();
         assert_eq!(verify("x", "md5$salt$abc", &buffers), None);
         assert_eq!(verify("x", "!unusable", &buffers), None);
-        assert_eq!(verify("x", "scrypt$3$salt$8$1$AAAA", &buffers), Some(false));
-        assert_eq!(verify("x", "bcrypt$$2b$31$abc", &buffers), Some(false));
+        // Beyond the bounds: not computed (the hasher checks its dummy instead).
+        assert_eq!(verify("x", "scrypt$3$salt$8$1$AAAA", &buffers), None);
+        let huge = format!("scrypt$1048576$salt${}${}$AAAA", u32::MAX, u32::MAX);
+        assert_eq!(verify("x", &huge, &buffers), None);
+        assert_eq!(verify("x", "bcrypt$$2b$31$abc", &buffers), None);
+        assert_eq!(
+            verify("x", "pbkdf2_sha256$20000000$salt$AAAA", &buffers),
+            None
+        );
+        let long = "x".repeat(73);
+        assert_eq!(verify(&long, VECTORS[2], &buffers), None);
     }
 }

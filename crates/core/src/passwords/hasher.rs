@@ -394,6 +394,8 @@ mod tests {
             "not a hash at all".to_owned(),
             format!("$argon2id$v=19$m=4294967295,t=2,p=1${tail}"),
             format!("argon2$argon2id$v=19$m=19456,t=1001,p=1${tail}"),
+            "bcrypt$$2b$31$abc".to_owned(),
+            "scrypt$3$salt$8$1$AAAA".to_owned(),
         ] {
             let h = PasswordHasher::new(HasherConfig::default()).unwrap();
             let stored = StoredHash::from_stored(stored);
