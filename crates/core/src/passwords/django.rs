@@ -2,7 +2,7 @@
 //! `bcrypt_sha256`, `bcrypt` and `scrypt` (never written: a login upgrades them to Argon2id).
 
 use super::buffers::Buffers;
-use super::hasher::verify_phc;
+use super::phc::verify_phc;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use subtle::ConstantTimeEq;

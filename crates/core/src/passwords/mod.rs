@@ -3,9 +3,11 @@
 mod buffers;
 mod django;
 mod hasher;
+mod phc;
 mod threads;
 mod validation;
 
 pub use django::{DjangoHash, KNOWN_HASHERS};
-pub use hasher::{HashError, HashLoad, HasherConfig, PasswordHasher, StoredHash, Verification};
+pub use hasher::{HashError, HasherConfig, PasswordHasher, StoredHash, Verification};
+pub use threads::HashLoad;
 pub use validation::{PasswordPolicy, PasswordProblem, UserAttribute, UserAttributes};
